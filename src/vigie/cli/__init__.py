@@ -1,0 +1,57 @@
+"""The `vigie` command: a verb per stage, each a few lines over the library."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from vigie import progress
+from vigie.errors import VigieError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="vigie")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.option("-v", "--verbose", count=True, help="More log detail on stderr (never data values).")
+def app(quiet: bool, verbose: int) -> None:
+    """vigie: breach response for personal health data.
+
+    \b
+    Example:
+      vigie demo                      # synthetic incident through every stage
+      vigie init ws && vigie ingest ws leak/*.sql leak/*.csv
+    """
+    progress.set_enabled(not quiet)
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="vigie: %(levelname)s: %(message)s", stream=sys.stderr)
+
+
+def _register_verbs() -> None:
+    # Each module adds its commands to `app`; imported here so `import vigie` stays light.
+    from vigie.cli import demo_verbs, ingest_verbs, synth_verbs, workspace_verbs  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user mistakes end in one line on stderr and a non-zero exit."""
+    _register_verbs()
+    try:
+        app.main(args=argv, prog_name="vigie", standalone_mode=False)
+    except VigieError as exc:
+        click.echo(f"vigie: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("vigie: aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("vigie: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(0)

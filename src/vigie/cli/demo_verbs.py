@@ -1,0 +1,1 @@
+"""Verbs: filled in by their stage."""

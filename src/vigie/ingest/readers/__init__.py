@@ -1,0 +1,1 @@
+"""Readers for every format leaks come in; see `base` for the contract."""

@@ -1,0 +1,99 @@
+"""Append-only, hash-chained audit log (audit.jsonl).
+
+Each entry holds the SHA-256 of the previous line, and its sequence number, so an
+edited, removed or reordered line breaks the chain at a place we can name. The digest of
+the last entry is also kept inside the encrypted store, which catches a truncated tail.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from vigie.errors import IntegrityError
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    seq: int
+    digest: str
+
+
+def digest_line(line: str) -> str:
+    return hashlib.sha256(line.encode("utf-8")).hexdigest()
+
+
+def append(
+    path: Path,
+    verb: str,
+    params: dict[str, Any] | None = None,
+    counts: dict[str, Any] | None = None,
+) -> AuditHead:
+    """Append one entry; params and counts must never hold personal values."""
+    with open(path, "a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        lines = [line for line in handle.read().splitlines() if line]
+        seq = len(lines) + 1
+        prev = digest_line(lines[-1]) if lines else GENESIS
+        entry = {
+            "seq": seq,
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "verb": verb,
+            "params": params or {},
+            "counts": counts or {},
+            "prev": prev,
+        }
+        line = json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str)
+        handle.seek(0, 2)
+        handle.write(line + "\n")
+        handle.flush()
+    return AuditHead(seq=seq, digest=digest_line(line))
+
+
+def read_entries(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def verify(path: Path, head: AuditHead | None = None) -> int:
+    """Check the chain; return the number of entries or raise naming the first broken one."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise IntegrityError(f"{path}: the audit log is missing") from None
+    prev = GENESIS
+    for number, line in enumerate(lines, start=1):
+        where = f"{path}: entry {number} (line {number})"
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            raise IntegrityError(f"{where}: not a JSON entry (edited)") from None
+        if not isinstance(entry, dict):
+            raise IntegrityError(f"{where}: not a JSON object (edited)")
+        if entry.get("seq") != number:
+            raise IntegrityError(
+                f"{where}: sequence {entry.get('seq')} where {number} was expected "
+                "(an entry was removed or reordered)"
+            )
+        if entry.get("prev") != prev:
+            raise IntegrityError(
+                f"{where}: does not chain to entry {number - 1} "
+                "(that entry was edited, or this one was edited or moved)"
+            )
+        prev = digest_line(line)
+    if head is not None:
+        if head.seq != len(lines):
+            raise IntegrityError(
+                f"{path}: the log ends at entry {len(lines)} but the store recorded "
+                f"{head.seq} entries (entries were removed from the end)"
+            )
+        if head.digest != prev:
+            raise IntegrityError(f"{path}: entry {len(lines)} was edited (last entry)")
+    return len(lines)

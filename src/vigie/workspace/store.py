@@ -1,0 +1,113 @@
+"""The encrypted DuckDB store of a workspace.
+
+DuckDB encrypts a database file only with the OpenSSL crypto of its httpfs extension
+loaded. The extension binary ships in the `duckdb-extension-httpfs` package; we load it
+from there (signature check left on) so nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from vigie.errors import KeyMissingError, StoreError
+
+log = logging.getLogger(__name__)
+
+STORE_FILE = "store.duckdb"
+ALIAS = "store"
+
+
+def _httpfs_extension() -> Path:
+    spec = importlib.util.find_spec("duckdb_extension_httpfs")
+    if spec is None or not spec.submodule_search_locations:
+        raise StoreError(
+            "the duckdb-extension-httpfs package is missing; it is needed to encrypt the "
+            "store (pip install 'duckdb-extension-httpfs==1.5.5')"
+        )
+    base = Path(next(iter(spec.submodule_search_locations)))
+    found = sorted(base.glob("extensions/*/httpfs.duckdb_extension"))
+    if not found:
+        raise StoreError(f"no httpfs extension binary under {base}")
+    return found[-1]
+
+
+def connect(path: Path, key: str, *, temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the encrypted store at `path` and make it the default."""
+    ext_dir = (temp_dir or path.parent / ".tmp") / "extensions"
+    ext_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(
+        config={
+            "extension_directory": str(ext_dir),
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        }
+    )
+    try:
+        con.execute(f"LOAD '{_httpfs_extension()}'")
+        # Spilled intermediate results hold personal data too.
+        con.execute("SET temp_file_encryption = true")
+        con.execute(f"SET temp_directory = '{(temp_dir or path.parent / '.tmp')}'")
+        con.execute(f"ATTACH '{path}' AS {ALIAS} (ENCRYPTION_KEY '{_quote(key)}')")
+        con.execute(f"USE {ALIAS}")
+    except duckdb.InvalidInputException as exc:
+        con.close()
+        if "encryption key" in str(exc).lower():
+            raise KeyMissingError(f"{path}: wrong key for this store") from None
+        raise StoreError(f"{path}: cannot open the store: {_first_line(exc)}") from None
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(f"{path}: cannot open the store: {_first_line(exc)}") from None
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a failure rolls back, leaving the store as it was."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute(
+        "SELECT 1 FROM information_schema.tables WHERE table_catalog = ? AND table_name = ?",
+        [ALIAS, name],
+    ).fetchall()
+    return bool(rows)
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? "
+        "ORDER BY table_name",
+        [ALIAS],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _quote(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,159 @@
+"""An incident workspace: facts, encrypted store, outputs and the audit log."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from vigie.errors import StoreError
+from vigie.workspace import audit, keys
+from vigie.workspace.facts import TEMPLATE, load_facts
+from vigie.workspace.store import STORE_FILE, connect, transaction
+
+MANIFEST = "workspace.json"
+FACTS = "incident.yaml"
+AUDIT = "audit.jsonl"
+OUT = "out"
+
+_RUNS_DDL = """
+CREATE TABLE IF NOT EXISTS _runs (
+    seq BIGINT, verb VARCHAR, started_at TIMESTAMPTZ, duration_s DOUBLE,
+    params JSON, counts JSON)
+"""
+_AUDIT_HEAD_DDL = "CREATE TABLE IF NOT EXISTS _audit_head (seq BIGINT, digest VARCHAR)"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    path: Path
+    id: str
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / STORE_FILE
+
+    @property
+    def facts_path(self) -> Path:
+        return self.path / FACTS
+
+    @property
+    def audit_path(self) -> Path:
+        return self.path / AUDIT
+
+    @property
+    def out_dir(self) -> Path:
+        return self.path / OUT
+
+    @classmethod
+    def create(cls, path: Path, facts: Path | None = None) -> Workspace:
+        """Make a new workspace; its key goes to the user's config dir (or VIGIE_KEY)."""
+        path = Path(path)
+        if path.exists() and any(path.iterdir()):
+            raise StoreError(f"{path}: already exists and is not empty")
+        facts_text = TEMPLATE
+        if facts is not None:
+            load_facts(facts)  # validate before creating anything
+            facts_text = Path(facts).read_text(encoding="utf-8")
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            ws = cls(path=path, id=uuid.uuid4().hex)
+            key = keys.create_key(ws.id)
+            (path / OUT).mkdir()
+            ws.facts_path.write_text(facts_text, encoding="utf-8")
+            manifest = {"id": ws.id, "created_at": _now(), "format": 1}
+            (path / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+            ws.audit_path.touch()
+            con = connect(ws.store_path, key)
+            try:
+                con.execute(_RUNS_DDL)
+                con.execute(_AUDIT_HEAD_DDL)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        ws.record("init", {"facts_given": facts is not None}, {})
+        return ws
+
+    @classmethod
+    def open(cls, path: Path) -> Workspace:
+        path = Path(path)
+        manifest_path = path / MANIFEST
+        if not manifest_path.is_file():
+            raise StoreError(f"{path}: not a vigie workspace (no {MANIFEST}); run `vigie init`")
+        try:
+            manifest = json.loads(manifest_path.read_text())
+            return cls(path=path, id=str(manifest["id"]))
+        except (json.JSONDecodeError, KeyError):
+            raise StoreError(f"{manifest_path}: damaged workspace manifest") from None
+
+    def facts(self) -> dict[str, Any]:
+        return load_facts(self.facts_path)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = connect(self.store_path, keys.load_key(self.id), temp_dir=self.path / ".tmp")
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def record(
+        self,
+        verb: str,
+        params: dict[str, Any],
+        counts: dict[str, Any],
+        *,
+        started: float | None = None,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> None:
+        """Log a change of the workspace: audit entry, run row, and the audit head."""
+        head = audit.append(self.audit_path, verb, params, counts)
+        duration = time.monotonic() - started if started is not None else 0.0
+        if con is None:
+            with self.connect() as own:
+                self._record_in_store(own, head, verb, params, counts, duration)
+        else:
+            self._record_in_store(con, head, verb, params, counts, duration)
+
+    @staticmethod
+    def _record_in_store(
+        con: duckdb.DuckDBPyConnection,
+        head: audit.AuditHead,
+        verb: str,
+        params: dict[str, Any],
+        counts: dict[str, Any],
+        duration: float,
+    ) -> None:
+        with transaction(con):
+            con.execute(
+                "INSERT INTO _runs VALUES (?, ?, now(), ?, ?, ?)",
+                [head.seq, verb, duration, json.dumps(params, default=str),
+                 json.dumps(counts, default=str)],
+            )
+            con.execute("DELETE FROM _audit_head")
+            con.execute("INSERT INTO _audit_head VALUES (?, ?)", [head.seq, head.digest])
+
+    def audit_head(self) -> audit.AuditHead | None:
+        with self.connect() as con:
+            rows = con.execute("SELECT seq, digest FROM _audit_head").fetchall()
+        return audit.AuditHead(seq=rows[0][0], digest=rows[0][1]) if rows else None
+
+    def verify_audit(self, *, with_store: bool = True) -> int:
+        head = self.audit_head() if with_store else None
+        return audit.verify(self.audit_path, head)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
