@@ -1,0 +1,59 @@
+"""The audit log is a hash chain: any edit, removal or reordering is named."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vigie.errors import IntegrityError
+from vigie.workspace import Workspace
+
+
+def _with_entries(ws: Workspace, n: int) -> list[str]:
+    for i in range(n):
+        ws.record("ingest", {"file": f"part{i}.csv"}, {"rows": i})
+    return ws.audit_path.read_text().splitlines()
+
+
+def _write(ws: Workspace, lines: list[str]) -> None:
+    ws.audit_path.write_text("".join(line + "\n" for line in lines))
+
+
+def test_intact_log_verifies(workspace: Workspace) -> None:
+    _with_entries(workspace, 4)
+    assert workspace.verify_audit() == 5  # init + 4
+
+
+def test_edited_entry_is_named(workspace: Workspace) -> None:
+    lines = _with_entries(workspace, 4)
+    entry = json.loads(lines[2])
+    entry["counts"]["rows"] = 999
+    lines[2] = json.dumps(entry, ensure_ascii=False, sort_keys=True)
+    _write(workspace, lines)
+    with pytest.raises(IntegrityError, match="entry 4 .*does not chain to entry 3"):
+        workspace.verify_audit()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda ls: ls[:2] + ls[3:], "entry 3 .*sequence 4 where 3"),
+        (lambda ls: [ls[0], ls[2], ls[1], *ls[3:]], "entry 2 .*sequence 3 where 2"),
+        (lambda ls: ls[:-1], "removed from the end"),
+        (lambda ls: [*ls[:-1], ls[-1].replace('"rows": 3', '"rows": 4')], "entry 5 was edited"),
+        (lambda ls: [ls[0], "not json", *ls[2:]], "entry 2 .*not a JSON entry"),
+    ],
+    ids=["removed", "reordered", "truncated", "last-edited", "garbage"],
+)
+def test_tampering_is_detected(workspace: Workspace, change, message: str) -> None:  # type: ignore[no-untyped-def]
+    lines = _with_entries(workspace, 4)
+    _write(workspace, change(lines))
+    with pytest.raises(IntegrityError, match=message):
+        workspace.verify_audit()
+
+
+def test_entries_hold_no_values_only_what_the_verb_passed(workspace: Workspace) -> None:
+    _with_entries(workspace, 1)
+    last = json.loads(workspace.audit_path.read_text().splitlines()[-1])
+    assert set(last) == {"seq", "time", "verb", "params", "counts", "prev"}
