@@ -10,7 +10,9 @@ from vigie.workspace import Workspace
 
 
 @pytest.fixture(autouse=True)
-def isolated_keys(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_keys(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     key_dir = tmp_path_factory.mktemp("keys")
     monkeypatch.setenv("VIGIE_KEY_DIR", str(key_dir))
     monkeypatch.delenv("VIGIE_KEY", raising=False)

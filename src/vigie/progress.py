@@ -20,8 +20,12 @@ class Progress:
     """A progress line: `label  1,234,567 / 2,000,000 rows  61 %  412,000 rows/s`."""
 
     def __init__(
-        self, label: str, total: float | None = None, unit: str = "rows",
-        stream: TextIO | None = None, interval: float = 0.2,
+        self,
+        label: str,
+        total: float | None = None,
+        unit: str = "rows",
+        stream: TextIO | None = None,
+        interval: float = 0.2,
     ) -> None:
         self.label = label
         self.total = total
@@ -37,7 +41,9 @@ class Progress:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.close()

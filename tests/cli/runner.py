@@ -23,7 +23,9 @@ class Run:
 def vigie(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> Run:
     proc = subprocess.run(
         [sys.executable, "-m", "vigie", *args],
-        capture_output=True, text=True, timeout=timeout,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         env={**os.environ, **(env or {})},
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)

@@ -31,7 +31,7 @@ def test_edited_entry_is_named(workspace: Workspace) -> None:
     entry["counts"]["rows"] = 999
     lines[2] = json.dumps(entry, ensure_ascii=False, sort_keys=True)
     _write(workspace, lines)
-    with pytest.raises(IntegrityError, match="entry 4 .*does not chain to entry 3"):
+    with pytest.raises(IntegrityError, match=r"entry 4 .*does not chain to entry 3"):
         workspace.verify_audit()
 
 

@@ -20,8 +20,9 @@ KNOWN_PLAINTEXT = "DUPONT-PLAINTEXT-MARKER-2 85 12 35 012 345 67"
 
 def test_known_plaintext_is_absent_from_the_store_file(workspace: Workspace) -> None:
     with workspace.connect() as con:
-        con.execute("CREATE TABLE patients AS SELECT ? || i AS nom FROM range(5000) r(i)",
-                    [KNOWN_PLAINTEXT])
+        con.execute(
+            "CREATE TABLE patients AS SELECT ? || i AS nom FROM range(5000) r(i)", [KNOWN_PLAINTEXT]
+        )
         con.execute("CHECKPOINT")
         assert con.execute("SELECT count(*) FROM patients").fetchall() == [(5000,)]
     data = workspace.store_path.read_bytes()
@@ -58,9 +59,9 @@ def test_a_copied_workspace_without_its_key_is_a_clear_error(
     copy = tmp_path / "copy"
     shutil.copytree(workspace.path, copy)
     key_path(workspace.id).unlink()
-    with pytest.raises(KeyMissingError, match="no key for workspace"):
-        with Workspace.open(copy).connect():
-            pass
+    copied = Workspace.open(copy)
+    with pytest.raises(KeyMissingError, match="no key for workspace"), copied.connect():
+        pass
 
 
 def test_vigie_key_environment_variable_is_used(
@@ -72,9 +73,8 @@ def test_vigie_key_environment_variable_is_used(
     with ws.connect() as con:
         assert con.execute("SELECT count(*) FROM _runs").fetchall() == [(1,)]
     monkeypatch.setenv("VIGIE_KEY", "another")
-    with pytest.raises(KeyMissingError):
-        with ws.connect():
-            pass
+    with pytest.raises(KeyMissingError), ws.connect():
+        pass
 
 
 def test_init_refuses_a_non_empty_directory(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from vigie.workspace.keys import key_path
 @app.command()
 @workspace_argument
 @click.option(
-    "--facts", type=click.Path(dir_okay=False, path_type=Path),
+    "--facts",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="An incident.yaml to start from (default: a commented template).",
 )
 @verb

@@ -139,8 +139,13 @@ class Workspace:
         with transaction(con):
             con.execute(
                 "INSERT INTO _runs VALUES (?, ?, now(), ?, ?, ?)",
-                [head.seq, verb, duration, json.dumps(params, default=str),
-                 json.dumps(counts, default=str)],
+                [
+                    head.seq,
+                    verb,
+                    duration,
+                    json.dumps(params, default=str),
+                    json.dumps(counts, default=str),
+                ],
             )
             con.execute("DELETE FROM _audit_head")
             con.execute("INSERT INTO _audit_head VALUES (?, ?)", [head.seq, head.digest])
