@@ -1,1 +1,49 @@
-"""Verbs: filled in by their stage."""
+"""Verb: synth - write a realistic synthetic incident."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from vigie.cli import app
+from vigie.cli._common import Result, verb
+
+
+@app.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--persons",
+    type=click.IntRange(min=10),
+    default=20_000,
+    show_default=True,
+    help="Persons in the leak (the registries hold ~22 % more who are not).",
+)
+@click.option("--seed", type=int, default=2021, show_default=True, help="Same seed, same bytes.")
+@verb
+def synth(out: Path, persons: int, seed: int) -> Result:
+    """Write a synthetic lab-leak incident under OUT: leak/, registries/, truth/, incident.yaml.
+
+    Modelled on the 2021 case: 28 labs in départements 22, 27, 35, 41, 45, 56; the leak
+    comes as a MySQL dump, a Windows-1252 CSV, an XLSX sheet and JSON lines. Every person
+    is synthetic; truth/ holds who is in which row (never read by the pipeline).
+
+    \b
+    Example:
+      vigie synth demo-incident --persons 20000 --seed 7
+    """
+    from vigie.synth import generate
+
+    summary = generate(out, persons, seed)  # the bar obeys --quiet and non-terminals
+    files = "\n".join(
+        f"  leak/{name}: {rows:,} rows" for name, rows in summary.rows_per_file.items()
+    )
+    text = (
+        f"synthetic incident written to {out} in {summary.seconds:.1f} s (seed {seed})\n"
+        f"  {summary.persons_in_leak:,} persons in the leak, {summary.persons_total:,} in "
+        f"the registries' population, {summary.exam_rows:,} exam rows\n{files}\n"
+        f"  registries/: {summary.registries} lab patient indexes + controllers.csv\n"
+        f"  truth/: ground truth (see truth/README.md)"
+    )
+    return Result(asdict(summary), text)
