@@ -30,7 +30,13 @@ def app(quiet: bool, verbose: int) -> None:
 
 def _register_verbs() -> None:
     # Each module adds its commands to `app`; imported here so `import vigie` stays light.
-    from vigie.cli import demo_verbs, ingest_verbs, synth_verbs, workspace_verbs  # noqa: F401
+    from vigie.cli import (  # noqa: F401
+        assess_verbs,
+        demo_verbs,
+        ingest_verbs,
+        synth_verbs,
+        workspace_verbs,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
