@@ -1,0 +1,218 @@
+"""Load one file's source tables into the store, in batches, inside one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from vigie.errors import InputError
+from vigie.ingest import catalog
+from vigie.ingest.formats import Detected
+from vigie.ingest.naming import Renamed, column_names, slug, unique_name
+from vigie.ingest.readers.base import BadRow, ProgressCallback, RowItem, SourceTable
+from vigie.workspace import quote_ident, table_names
+
+BATCH_ROWS = 10_000
+BATCH_CELLS = 400_000  # wide tables get shorter batches, so memory stays bounded
+# DuckDB keeps a transaction's new rows cached up to its memory limit; a file is one
+# transaction, so without a limit a large file would sit in memory until COMMIT. Each
+# column being written pins a few blocks, so the limit grows with the table's width.
+MEMORY_BASE_MB = 32
+MEMORY_PER_COLUMN_MB = 1
+
+
+@dataclass
+class TableLoad:
+    name: str  # store table
+    source_table: str
+    columns: list[str]
+    renamed: list[Renamed]
+    rows: int = 0
+
+
+@dataclass
+class FileLoad:
+    """What one file put in the store (or found there already, when skipped)."""
+
+    path: Path
+    digest: str
+    format: str
+    kind: str
+    controller: str | None
+    details: dict[str, Any] = field(default_factory=dict)
+    tables: list[TableLoad] = field(default_factory=list)
+    rows_stored: int = 0
+    rows_quarantined: int = 0
+    skipped: bool = False
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_stored + self.rows_quarantined
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of the file's bytes: its identity in the store (`_source`)."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+class _Loader:
+    def __init__(self, con: duckdb.DuckDBPyConnection, load: FileLoad, base: str) -> None:
+        self.con = con
+        self.load = load
+        self.base = base
+        self.by_source: dict[str, TableLoad] = {}
+        self.taken = set(table_names(con))
+        self.memory_mb = 0
+        # Hand freed memory back to the system between batches, not at 128 MB (default).
+        con.execute("SET allocator_flush_threshold = '8MB'")
+        # One writer thread: appends gain nothing from more, and each thread caches memory.
+        con.execute("SET threads = 1")
+
+    def table_for(self, source: SourceTable) -> TableLoad:
+        known = self.by_source.get(source.name)
+        if known is not None:
+            if len(source.columns) != len(known.columns):
+                raise InputError(
+                    f"table {source.name!r} comes back with {len(source.columns)} columns "
+                    f"where it first had {len(known.columns)}",
+                    path=self.load.path,
+                )
+            return known
+        name = unique_name(f"{self.base}__{slug(source.name)}", self.taken)
+        self.taken.add(name)
+        columns, renamed = column_names(list(source.columns))
+        self._memory_for(len(columns) + 2)
+        ddl = ", ".join(f"{quote_ident(c)} VARCHAR" for c in columns)
+        self.con.execute(f"CREATE TABLE {quote_ident(name)} ({ddl}, _source VARCHAR, _row BIGINT)")
+        table = TableLoad(name, source.name, columns, renamed)
+        self.by_source[source.name] = table
+        self.load.tables.append(table)
+        return table
+
+    def _memory_for(self, width: int) -> None:
+        limit = MEMORY_BASE_MB + MEMORY_PER_COLUMN_MB * width
+        if limit > self.memory_mb:
+            self.con.execute(f"SET memory_limit = '{limit}MB'")
+            self.memory_mb = limit
+
+    def copy_rows(self, table: TableLoad, rows: Iterable[RowItem]) -> None:
+        width = len(table.columns)
+        limit = max(1_000, min(BATCH_ROWS, BATCH_CELLS // max(width, 1)))
+        good: list[tuple[Any, ...]] = []
+        bad: list[BadRow] = []
+        for item in rows:
+            if isinstance(item, BadRow):
+                bad.append(item)
+                if len(bad) >= limit:
+                    self._quarantine(table, bad)
+            elif len(item[1]) != width:
+                reason = f"{len(item[1])} fields where the header has {width}"
+                raw = "\t".join("" if v is None else v for v in item[1])
+                bad.append(BadRow(item[0], reason, raw))
+            else:
+                good.append(item)
+                if len(good) >= limit:
+                    self._insert(table, good)
+        self._insert(table, good)
+        self._quarantine(table, bad)
+
+    def _insert(self, table: TableLoad, good: list[tuple[Any, ...]]) -> None:
+        if not good:
+            return
+        numbers = [number for number, _ in good]
+        columns = list(zip(*(values for _, values in good), strict=True)) if table.columns else []
+        arrays = [pa.array(col, type=pa.string()) for col in columns]
+        arrays.append(pa.array([self.load.digest] * len(good), type=pa.string()))
+        arrays.append(pa.array(numbers, type=pa.int64()))
+        self._append(table.name, pa.Table.from_arrays(arrays, names=[*table.columns, *_LIN]))
+        table.rows += len(good)
+        self.load.rows_stored += len(good)
+        good.clear()
+
+    def _quarantine(self, table: TableLoad, bad: list[BadRow]) -> None:
+        if not bad:
+            return
+        batch = pa.table(
+            {
+                "_source": pa.array([self.load.digest] * len(bad), type=pa.string()),
+                "source_table": pa.array([table.source_table] * len(bad), type=pa.string()),
+                "_row": pa.array([b.number for b in bad], type=pa.int64()),
+                "reason": pa.array([b.reason for b in bad], type=pa.string()),
+                "raw": pa.array([b.raw for b in bad], type=pa.string()),
+            }
+        )
+        self._append("_quarantine", batch)
+        self.load.rows_quarantined += len(bad)
+        bad.clear()
+
+    def _append(self, name: str, batch: pa.Table) -> None:
+        # from_arrow, not register(): a registered table stays alive until the transaction
+        # ends, so a large file would pile up every batch in memory.
+        self.con.from_arrow(batch).insert_into(quote_ident(name))
+
+    def finish(self, size: int) -> None:
+        """A single-table file keeps the plain base name; then write the catalog rows."""
+        load = self.load
+        if len(load.tables) == 1:
+            table = load.tables[0]
+            plain = unique_name(self.base, self.taken - {table.name})
+            if plain != table.name:
+                self.con.execute(
+                    f"ALTER TABLE {quote_ident(table.name)} RENAME TO {quote_ident(plain)}"
+                )
+                table.name = plain
+        for table in load.tables:
+            catalog.add_table(
+                self.con,
+                table.name,
+                load.digest,
+                table.source_table,
+                load.kind,
+                load.controller,
+                table.rows,
+                table.columns,
+            )
+        catalog.add_file(
+            self.con,
+            catalog.FileEntry(
+                load.digest,
+                str(load.path.resolve()),
+                load.path.name,
+                load.format,
+                size,
+                load.kind,
+                load.controller,
+                load.rows_read,
+                load.rows_stored,
+                load.rows_quarantined,
+            ),
+        )
+
+
+_LIN = ("_source", "_row")
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    load: FileLoad,
+    detected: Detected,
+    base: str,
+    on_bytes: ProgressCallback,
+    size: int,
+) -> None:
+    """Read the file with its reader and store every table; the caller holds the transaction."""
+    loader = _Loader(con, load, base)
+    for source in detected.read(load.path, on_bytes):
+        table = loader.table_for(source)
+        loader.copy_rows(table, source.rows)
+    loader.finish(size)
