@@ -36,6 +36,9 @@ ACCEPT = 0.6  # valid share needed without a header hint
 HINTED_ACCEPT = 0.3  # valid share needed when the header hints the recognizer
 SHAPE_ACCEPT = 0.8  # shape share for header-trusted recognizers (lists cannot be complete)
 MARGIN = 0.15  # recognizers this close to the best share compete on hint and specificity
+# A checksum-validated identifier this sure of itself beats a header hint: a column named
+# "ssn" full of valid NIRs holds NIRs, whatever the header's author meant.
+PROOF_SPECIFICITY = 5
 EXAM_SPREAD_YEARS = 12  # exam dates: 80 % of years within this span...
 EXAM_MIN_YEAR = 1990  # ...and after this year
 FREE_TEXT_WORDS = 2.0  # unrecognized columns with this many words per value on average...
@@ -93,8 +96,16 @@ def choose(scores: list[Score]) -> Score | None:
     contenders = [s for s in eligible if s.hinted or s.valid_share >= best - MARGIN]
     return max(
         contenders,
-        key=lambda s: (s.hinted, s.recognizer.specificity, s.valid_share),
+        key=lambda s: (_proven(s), s.hinted, s.recognizer.specificity, s.valid_share),
     )
+
+
+def _proven(score: Score) -> bool:
+    """Validated by its values: a checksum identifier, or a hinted non-catch-all recognizer."""
+    if score.valid_share < ACCEPT:
+        return False
+    specificity = score.recognizer.specificity
+    return specificity >= PROOF_SPECIFICITY or (score.hinted and specificity > 0)
 
 
 def _confidence(score: Score) -> float:

@@ -19,6 +19,10 @@ POSITIVES = {
         "dolutégravir + lamivudine",
         "TROD VIH fait",
         "PREP renouvelée",
+        "contrôle charge virale",
+        "suivi VIH, CV indétectable",
+        "lymphocytes CD4 : 620/mm3",
+        "AES : sérologies VIH, VHB, VHC à J0",
     ],
     "health.pregnancy": [
         "patiente enceinte",
@@ -52,6 +56,10 @@ POSITIVES = {
         "CA 19-9",
         "PSA post-prostatectomie",
         "remontée du PSA",
+        "chimio en cours",
+        "C50 - suivi post-op",
+        "LLC connue",
+        "sous Arimidex",
     ],
     "health.genetic": [
         "génétique",
@@ -67,6 +75,8 @@ POSITIVES = {
         "trisomie 21",
         "DPNI",
         "dépistage prénatal non invasif",
+        "test génétique BRCA2 : mutation délétère",
+        "mutation JAK2 recherchée",
     ],
     "health.treatment": [
         "sous AVK",
@@ -92,6 +102,10 @@ POSITIVES = {
         "sous traitement",
         "ttt en cours",
         "Truvada",
+        "chimio en cours",
+        "radiothérapie en cours",
+        "hormonothérapie",
+        "prélèvement difficile, sous Levothyrox 75",
     ],
     "health.diagnosis": [
         "diabète",
@@ -121,6 +135,19 @@ POSITIVES = {
         "Ag HBs positif",
         "chlamydia PCR positive",
         "tacrolimus résiduel 7,2 ng/ml",
+        "ferritine basse",
+        "CRP élevée, médecin prévenu",
+        "plaquettes basses, recontrôle",
+        "VS accélérée",
+        "PSA de surveillance post-prostatectomie : 0,02 ng/mL",
+        "sérologie toxoplasmose mensuelle : négative",
+        "caryotype foetal normal",
+        "charge virale VIH 277649 copies/mL",
+        "HIV 1+2 Ag/Ac combo : non réactif",
+        "RAI négatives",
+        "facteur V Leiden : hétérozygote",
+        "ECBU : leucocyturie significative",
+        "patiente non immunisée",
     ],
 }
 
@@ -146,6 +173,11 @@ NOTHING = [
     "RDV le 12/03/2021",
     "ionogramme, NFS",
     "SA 2 rue des Lilas",
+    "ordonnance du 12/03 : NFS, CRP, ionogramme",
+    "TSH + T4 à faire au prochain passage",
+    "NFS de contrôle demandée",
+    "bilan thyroïdien à refaire dans 6 semaines",
+    "CV à jour, dossier complet",
 ]
 
 
@@ -241,3 +273,57 @@ def test_spans_point_into_the_original_text() -> None:
 @pytest.mark.parametrize("text", [None, "", "   ", "\n"])
 def test_empty_notes_give_no_span(text: str | None) -> None:
     assert find_spans(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # A viral load with its virus named is that virus's, not HIV's.
+        ("charge virale VHC", "health.hiv"),
+        ("charge virale CMV 3500 copies", "health.hiv"),
+        ("Hépatite C, génotype 1b", "health.genetic"),
+        # A lab-processing "traitement" is not a treatment; a dash is not a negative sign.
+        ("traitement des échantillons retardé", "health.treatment"),
+        ("pas de traitement anticoagulant", "health.treatment"),
+        # Surgery is cancer, not a treatment the person is on.
+        ("PSA post-prostatectomie", "health.treatment"),
+        ("PSA dépistage annuel", "health.result"),
+        ("glycémie à jeun demandée", "health.result"),
+    ],
+)
+def test_near_misses_do_not_expose_the_element(text: str, absent: str) -> None:
+    assert absent not in exposed_elements(find_spans(text, use_ner=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "element"),
+    [
+        # A negation does not reach across a line break or a dash between findings.
+        ("pas de traitement en cours\ninsulinothérapie", "health.treatment"),
+        ("HTA - vitamine B12 et folates", "health.diagnosis"),
+        ("VIH -", "health.result"),
+    ],
+)
+def test_negation_scope_ends_at_a_line_or_a_dash(text: str, element: str) -> None:
+    assert element in exposed_elements(find_spans(text, use_ner=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "elements"),
+    [
+        ("C50.9", {"health.diagnosis", "health.cancer"}),
+        ("D05 in situ", {"health.diagnosis", "health.cancer"}),
+        ("code B20", {"health.diagnosis", "health.hiv"}),
+        ("Z21", {"health.diagnosis", "health.hiv"}),
+        ("O24.4", {"health.diagnosis", "health.pregnancy"}),
+        ("Z34", {"health.diagnosis", "health.pregnancy"}),
+        ("Q90", {"health.diagnosis", "health.genetic"}),
+        ("E11", {"health.diagnosis"}),
+        ("D50 carence martiale", {"health.diagnosis"}),
+    ],
+)
+def test_icd10_blocks_reveal_cancer_hiv_pregnancy_and_genetics(
+    text: str, elements: set[str]
+) -> None:
+    found = {s.element for s in find_spans(text, use_ner=False) if s.rule.startswith("icd10")}
+    assert found == elements

@@ -34,6 +34,33 @@ def _found(text: str, use_ner: bool = True) -> set[tuple[str, str]]:
             {("Lucas", "identity.first_name"), ("Faure", "identity.last_name")},
         ),
         ("Message laissé à Hélène", {("Hélène", "identity.first_name")}),
+        # The surname in capitals decides, even when it is also a first name.
+        (
+            "prévenir son époux Jean CHARLES",
+            {("Jean", "identity.first_name"), ("CHARLES", "identity.last_name")},
+        ),
+        (
+            "Mme DUPONT Marie-Claire",
+            {("DUPONT", "identity.last_name"), ("Marie-Claire", "identity.first_name")},
+        ),
+        # A capitalised particle opens a surname inside the run, even before "DU".
+        (
+            "résultats à remettre à son fils Michel LE GOFFET",
+            {("Michel", "identity.first_name"), ("LE GOFFET", "identity.last_name")},
+        ),
+        (
+            "prévenir son époux Claire LE DU",
+            {("Claire", "identity.first_name"), ("LE DU", "identity.last_name")},
+        ),
+        # Guardians and trusted persons announce a name; "œ" is read as "oe".
+        (
+            "tutelle : Michel DURAND",
+            {("Michel", "identity.first_name"), ("DURAND", "identity.last_name")},
+        ),
+        (
+            "PERSONNE DE CONFIANCE : SA SŒUR JEAN VANDERLINDEN",
+            {("JEAN", "identity.first_name"), ("VANDERLINDEN", "identity.last_name")},
+        ),
     ],
 )
 def test_cue_rules_find_names_without_the_model(text: str, expected: set) -> None:
@@ -64,6 +91,12 @@ def test_the_french_model_finds_names_without_cues(text: str, words: set[str]) -
         "Facture envoyée à Biolab SA",
         "Préviscan, Lovenox, Xarelto",
         "NEUROLEPTIQUE RETARD",
+        # Notes typed in capitals: the model sees every word title-cased.
+        "AUCUN ANTÉCÉDENT PARTICULIER",
+        "TRAITEMENT DES ÉCHANTILLONS RETARDÉ (PANNE AUTOMATE)",
+        "PATIENTE ANXIEUSE; PRÉVOIR PETITE AIGUILLE",
+        "SOUS ELIQUIS 5 MG X2",
+        "BILAN ANNUEL MÉDECINE DU TRAVAIL",
     ],
 )
 def test_drugs_and_jargon_are_not_people(text: str) -> None:
@@ -77,6 +110,7 @@ def test_drugs_and_jargon_are_not_people(text: str) -> None:
         ("tel : 0299123456", "contact.phone", "0299123456"),
         ("au +33 6 71 23 45 89 le soir", "contact.phone", "+33 6 71 23 45 89"),
         ("SMS au 0690 12 34 56", "contact.phone", "0690 12 34 56"),
+        ("rappeler au 06 92 12 34 56", "contact.phone", "06 92 12 34 56"),
         ("mail j.dupont@orange.fr svp", "contact.email", "j.dupont@orange.fr"),
         ("NIR 269054958815780", "national_id.nir", "269054958815780"),
         ("secu 2 69 05 49 588 157 80", "national_id.nir", "2 69 05 49 588 157 80"),

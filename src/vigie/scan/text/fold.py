@@ -12,7 +12,18 @@ from functools import lru_cache
 
 # Characters whose decomposition gives no useful base letter, mapped by hand; each maps
 # to exactly one character so offsets stay the same.
-_SPECIAL = {"β": "b", "ß": "b", "µ": "u", "μ": "u", "œ": "o", "æ": "a", "’": "'", "ʼ": "'"}
+_SPECIAL = {
+    "β": "b",
+    "ß": "b",
+    "µ": "u",
+    "μ": "u",
+    "œ": "o",
+    "Œ": "o",
+    "æ": "a",
+    "Æ": "a",
+    "’": "'",
+    "ʼ": "'",
+}
 
 # Letters and digits are separate tokens ("CA125" = "ca 125", "VIH1/2" = "vih 1 2"),
 # so the lexicon matches however people glue or space them.

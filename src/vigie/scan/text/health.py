@@ -8,7 +8,7 @@ from vigie.scan.text.fold import tokens
 from vigie.scan.text.icd10 import find_codes
 from vigie.scan.text.lexicon import Entry, load_lexicon
 from vigie.scan.text.negation import is_negated
-from vigie.scan.text.patterns import sign_after, value_after, weeks_of_amenorrhoea
+from vigie.scan.text.patterns import result_after, weeks_of_amenorrhoea
 from vigie.scan.text.span import EXPOSED_WHEN_NEGATED, Span
 
 _DIGIT = re.compile(r"\d")
@@ -38,17 +38,17 @@ def lexicon_spans(text: str, folded: str) -> list[Span]:
         left = max((e for s, e in bounds[:i] if e <= start), default=0)
         right = min((s for s, e in bounds[i + 1 :] if s >= end), default=len(folded))
         entry = hit.entry
-        value_end = value_after(folded, end) if entry.test or entry.value_only else None
+        stop = result_after(folded, end) if entry.test or entry.value_only else None
         if entry.value_only:
-            stop = value_end if value_end is not None else sign_after(folded, end)
             if stop is not None:
-                detail = "an analyte or test followed by a value or verdict"
+                detail = "an analyte followed by a value or a verdict"
                 spans.append(Span(start, stop, "health.result", entry.id, detail=detail))
             continue
-        # A negation reaches words that directly follow a negated finding:
-        # "pas de traitement anticoagulant", "absence de grossesse évolutive".
+        # A negation reaches words that directly follow a negated finding on the same
+        # line: "pas de traitement anticoagulant", "absence de grossesse évolutive".
+        gap = folded[previous[0] : start] if previous is not None else "\n"
         negated = is_negated(folded, start, end, left, right) or (
-            previous is not None and previous[1] and not folded[previous[0] : start].strip()
+            previous is not None and previous[1] and not gap.strip() and "\n" not in gap
         )
         previous = (end, negated)
         for element in entry.elements:
@@ -63,11 +63,8 @@ def lexicon_spans(text: str, folded: str) -> list[Span]:
                     exposes=_exposes(entry, element, negated),
                 )
             )
-        verdict = sign_after(folded, end) if entry.test else None
-        if verdict is not None or value_end is not None:
-            detail = "a named test with its verdict" if verdict else "a named test with a value"
-            stop = verdict if verdict is not None else value_end
-            assert stop is not None
+        if stop is not None:
+            detail = "a named test followed by its value or verdict"
             spans.append(Span(start, stop, "health.result", f"{entry.id}.result", detail=detail))
     return spans
 

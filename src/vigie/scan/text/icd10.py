@@ -41,6 +41,20 @@ _BLOCKS: dict[str, tuple[tuple[int, int], ...]] = {
     "Y": ((0, 98),),
     "Z": ((0, 99),),
 }
+# Blocks whose code names more than a diagnosis: a malignant or in-situ neoplasm is a
+# cancer, B20-B24 and Z21 are HIV, chapter XV and Z32-Z37/Z39 are pregnancy, chromosomal
+# anomalies (Q90-Q99) and a genetic susceptibility (Z15) are genetic data.
+_ALSO: tuple[tuple[str, int, int, str], ...] = (
+    ("C", 0, 97, "health.cancer"),
+    ("D", 0, 9, "health.cancer"),
+    ("B", 20, 24, "health.hiv"),
+    ("Z", 21, 21, "health.hiv"),
+    ("O", 0, 99, "health.pregnancy"),
+    ("Z", 32, 37, "health.pregnancy"),
+    ("Z", 39, 39, "health.pregnancy"),
+    ("Q", 90, 99, "health.genetic"),
+    ("Z", 15, 15, "health.genetic"),
+)
 # Shapes that mean something else in a lab note unless a coding cue is near.
 _AMBIGUOUS = frozenset({"B12", "B19", "B27", "D25", "A38", "N95", "C14"})
 # Letters lab staff also use for days (J15), weeks (S12), months (M12), hours (H24) or
@@ -60,6 +74,11 @@ def in_blocks(letter: str, number: int) -> bool:
     return any(lo <= number <= hi for lo, hi in _BLOCKS.get(letter, ()))
 
 
+def also_exposes(letter: str, number: int) -> list[str]:
+    """The elements besides ``health.diagnosis`` that a code's block reveals."""
+    return [e for x, lo, hi, e in _ALSO if x == letter and lo <= number <= hi]
+
+
 def find_codes(text: str, folded: str) -> list[Span]:
     """ICD-10 codes written in upper case in ``text`` (``folded`` is its folded copy)."""
     spans = []
@@ -77,4 +96,7 @@ def find_codes(text: str, folded: str) -> list[Span]:
             continue
         detail = "ICD-10 code inside a WHO block" + (" with subdivision" if dotted else "")
         spans.append(Span(m.start(), m.end(), "health.diagnosis", "icd10.code", detail=detail))
+        for element in also_exposes(letter, number):
+            detail = f"ICD-10 code in a block that reveals {element}"
+            spans.append(Span(m.start(), m.end(), element, "icd10.block", detail=detail))
     return spans

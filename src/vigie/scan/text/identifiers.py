@@ -31,7 +31,7 @@ _NOT_NIR = re.compile(
 # valid when parsed with its own region (DOMAIN.md), so those regions are tried too
 # when a number starts like an overseas one.
 _OVERSEAS = ("GP", "MQ", "GF", "RE", "YT")
-_OVERSEAS_START = re.compile(r"(?<!\d)0\s?(?:59|69|26|63)")
+_OVERSEAS_START = re.compile(r"(?<!\d)0\s?(?:5\s?9|6\s?9|2\s?6|6\s?3)")
 
 
 def _month_ok(month: int) -> bool:

@@ -58,13 +58,11 @@ class Lexicon:
         self.max_len: dict[str, int] = {}
         for entry_id, phrasings in terms.items():
             for phrasing in phrasings:
-                key = term_key(phrasing)
-                if not key:
-                    continue
-                bucket = self.index.setdefault(key, [])
-                if self.entries[entry_id] not in bucket:
-                    bucket.append(self.entries[entry_id])
-                self.max_len[key[0]] = max(self.max_len.get(key[0], 0), len(key))
+                for key in _spellings(term_key(phrasing)):
+                    bucket = self.index.setdefault(key, [])
+                    if self.entries[entry_id] not in bucket:
+                        bucket.append(self.entries[entry_id])
+                    self.max_len[key[0]] = max(self.max_len.get(key[0], 0), len(key))
         self.words = frozenset(w for key in self.index for w in key)
 
     def match(self, words: list[str], original: list[str]) -> list[Hit]:
@@ -88,6 +86,13 @@ class Lexicon:
             else:
                 i += 1
         return hits
+
+
+def _spellings(key: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """A term's key, and its key when "oe"/"ae" were typed as one letter (œ, æ fold to one)."""
+    if not key:
+        return set()
+    return {key, tuple(t.replace("oe", "o").replace("ae", "a") for t in key)}
 
 
 def _applies(entry: Entry, words: list[str], original: list[str], first: int, last: int) -> bool:

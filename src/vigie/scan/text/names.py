@@ -17,12 +17,17 @@ _DOCTOR = r"(?:dr|docteur|pr|professeur)"
 _CIVIL = r"(?:m|mr|mme|mmes|madame|monsieur|mlle|melle|mademoiselle)"
 _KIN = (
     r"(?:sa|son|ses|leur|la|le)[\s-]+(?:fille|fils|mere|pere|epoux|epouse|mari|femme|"
-    r"conjointe?|compagne|compagnon|soeur|frere|tante|oncle|grand[\s-]mere|grand[\s-]pere|"
+    r"conjointe?|compagne|compagnon|soe?ur|frere|tante|oncle|grand[\s-]mere|grand[\s-]pere|"
     r"petite?[\s-]fille|petit[\s-]fils|niece|neveu|belle[\s-]fille|voisine?|aidante?|"
     r"tuteur|tutrice|ami|amie)"
 )
+# Who speaks for the patient: "tutelle : X", "personne de confiance : X".
+_GUARDIAN = (
+    r"(?:tutelle|curatelle|tuteur|tutrice|curateur|curatrice|mandataire|"
+    r"personne\s+de\s+confiance)"
+)
 CUE = re.compile(
-    rf"(?<!\w)(?:(?P<doctor>{_DOCTOR})|(?P<civil>{_CIVIL})|(?P<kin>{_KIN})|"
+    rf"(?<!\w)(?:(?P<doctor>{_DOCTOR})|(?P<civil>{_CIVIL})|(?P<kin>{_KIN}|{_GUARDIAN})|"
     r"(?P<birth>nee|ne)|(?P<usage>epouse|ep|veuve|vve))\b\.?[\s,:]*"
 )
 # A name word as written: capitalised or upper case, hyphens and apostrophes inside.
@@ -38,9 +43,9 @@ _COMPANY = re.compile(r"\s(?:SA|SAS|SARL|EURL|SCP|SELARL|SELAS|GIE)\b")
 
 def _word_list(name: str) -> frozenset[str]:
     text = resources.files("vigie.scan.text").joinpath("data", name).read_text("utf-8")
-    return frozenset(
-        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
-    )
+    words = {w for line in text.splitlines() if not line.startswith("#") for w in line.split()}
+    # "œ" folds to one letter ("sœur" -> "sour"): list that spelling too.
+    return frozenset(words | {w.replace("oe", "o") for w in words})
 
 
 @lru_cache(maxsize=1)
@@ -65,12 +70,16 @@ def name_run(text: str, pos: int, limit: int = 3) -> list[tuple[int, int]]:
     """The name words starting at ``pos`` (at most ``limit``), as (start, end) pairs."""
     words: list[tuple[int, int]] = []
     while len(words) < limit:
-        particle = (_PARTICLE if words else _LEAD).match(text, pos)
+        # "Michel LE GOFFET": a capitalised particle opens a surname anywhere in the run.
+        lead = _LEAD.match(text, pos)
+        particle = lead or (_PARTICLE.match(text, pos) if words else None)
         start = particle.end() if particle else pos
         m = NAME_WORD.match(text, start)
-        if not m or not is_name_word(m.group()):
+        # After "LE"/"De" the next capitalised word is the surname's core, even when it
+        # is also a function word ("LE DU", "De La").
+        if not m or not (is_name_word(m.group()) or (lead and m.group().isalpha())):
             break
-        words.append((pos if particle and not words else m.start(), m.end()))
+        words.append((pos if lead else m.start(), m.end()))
         gap = re.match(r"[ \t]+", text[m.end() :])
         if not gap:
             break
@@ -93,7 +102,8 @@ def cue_names(text: str, folded: str) -> list[Span]:
     for cue in CUE.finditer(folded):
         words = name_run(text, cue.end())
         kind = cue.lastgroup or "civil"
-        for start, end in words:
+        by_case = _by_case([text[s:e] for s, e in words], surname_first=kind == "civil")
+        for i, (start, end) in enumerate(words):
             if kind == "doctor":
                 element = "provider.prescriber"
             elif kind == "birth":
@@ -101,10 +111,28 @@ def cue_names(text: str, folded: str) -> list[Span]:
             elif kind == "usage":
                 element = "identity.last_name"
             else:
-                element = word_element(text[start:end])
+                element = by_case[i]
             detail = f"a name after a {kind} cue"
             spans.append(Span(start, end, element, f"name.cue.{kind}", detail=detail))
     return spans
+
+
+def _by_case(words: list[str], surname_first: bool) -> list[str]:
+    """First or last name for each word of a run.
+
+    French writes the surname in capitals ("Claire PAUL", "PAUL Claire"): when the run
+    mixes capitals and title case, case decides; otherwise the first-name list does.
+    When every word of a longer run is a known first name ("SOPHIE VINCENT"), order
+    decides: after a title the surname comes first ("Madame Bernard Chantal"), after a
+    kinship word last ("sa sœur Sophie Vincent").
+    """
+    upper = [w.isupper() for w in words]
+    if any(upper) and not all(upper):
+        return ["identity.last_name" if u else "identity.first_name" for u in upper]
+    elements = [word_element(w) for w in words]
+    if len(words) > 1 and all(e == "identity.first_name" for e in elements):
+        elements[0 if surname_first else -1] = "identity.last_name"
+    return elements
 
 
 def known_first_names(text: str) -> list[Span]:
@@ -134,10 +162,21 @@ def needs_ner(text: str, covered: Iterable[tuple[int, int]]) -> bool:
 
 
 def ner_names(text: str, entities: Iterable[tuple[int, int, str]]) -> list[Span]:
-    """Person names from NER entities (start, end, label), minus jargon and drugs."""
+    """Person names from NER entities (start, end, label), minus jargon and drugs.
+
+    In a note typed all in capitals the model reads a title-cased copy, where every word
+    looks like a name ("Aucun Antécédent Particulier"): there an entity counts only when
+    it holds a known first name.
+    """
     spans: list[Span] = []
+    capitals = text.isupper()
     for start, end, label in entities:
         if label != "PER" or _COMPANY.search(text[start : end + 7]):
+            continue
+        if capitals and not any(
+            word_element(m.group()) == "identity.first_name"
+            for m in NAME_WORD.finditer(text, start, end)
+        ):
             continue
         for m in NAME_WORD.finditer(text, start, end):
             if is_name_word(m.group()):

@@ -38,4 +38,12 @@ def is_negated(folded: str, start: int, end: int, left_limit: int, right_limit: 
     if _BEFORE.search(left):
         return True
     right = folded[end : min(right_limit, end + _REACH)]
-    return bool(_AFTER.match(right))
+    after = _AFTER.match(right)
+    if after is None:
+        return False
+    if after.group().endswith("-"):
+        # A trailing "-" is a negative sign only where the clause ends ("VIH -,"), not a
+        # dash between two findings ("HTA - vitamine D"): look past the next span too.
+        rest = folded[end + after.end() :].lstrip()
+        return not rest or rest[0] in ",.;)"
+    return True

@@ -1,0 +1,164 @@
+"""`vigie scan`: classify every stored column, then record what each leaked row exposes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from vigie.progress import Progress
+from vigie.scan import exposure, overrides
+from vigie.scan.profile import ColumnProfile, profile_table
+from vigie.scan.sampling import column_totals, data_columns, row_sample
+from vigie.vocabulary import category
+from vigie.workspace import Workspace, transaction
+
+log = logging.getLogger(__name__)
+
+_COLUMNS_DDL = """
+CREATE OR REPLACE TABLE scan_columns (
+    table_name VARCHAR, column_name VARCHAR, kind VARCHAR, element VARCHAR,
+    recognizer VARCHAR, confidence DOUBLE, evidence VARCHAR, non_empty BIGINT,
+    valid BIGINT, invalid BIGINT, example VARCHAR, source VARCHAR)
+"""
+
+
+@dataclass
+class ScanReport:
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    elements: dict[str, int] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)
+    rows: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "columns": self.columns,
+            "elements": self.elements,
+            "categories": self.categories,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def run_scan(ws: Workspace, settings: dict[str, str | None] | None = None) -> ScanReport:
+    """Profile every ingested table, apply overrides, store columns and exposures."""
+    started = time.monotonic()
+    with ws.connect() as con:
+        tables = _tables(con)
+        if not tables:
+            from vigie.errors import StoreError
+
+            raise StoreError(f"{ws.path}: nothing ingested yet; run `vigie ingest` first")
+        with transaction(con):
+            overrides.ensure(con)
+            if settings:
+                overrides.apply(con, settings, {t for t, _ in tables})
+            chosen = overrides.load(con)
+            profiles = _profile_all(con, tables, chosen)
+            con.execute(_COLUMNS_DDL)
+            for kind, profile, source in profiles:
+                con.execute(
+                    "INSERT INTO scan_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        profile.table,
+                        profile.column,
+                        kind,
+                        profile.element,
+                        profile.recognizer,
+                        profile.confidence,
+                        profile.evidence,
+                        profile.non_empty,
+                        profile.valid,
+                        profile.invalid,
+                        profile.example,
+                        source,
+                    ],
+                )
+            leak = [(p, s) for k, p, s in profiles if k == "leak"]
+            rows = exposure.record_exposure(con, [p for p, _ in leak])
+        report = _report(con, rows)
+    report.seconds = time.monotonic() - started
+    ws.record(
+        "scan",
+        {"overrides": {k: v for k, v in (settings or {}).items()}},
+        {
+            "tables": len(tables),
+            "columns": len(report.columns),
+            "rows": rows,
+            "elements": report.elements,
+        },
+        started=started,
+    )
+    return report
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    try:
+        rows = con.execute("SELECT name, kind FROM _tables ORDER BY kind, name").fetchall()
+    except duckdb.CatalogException:
+        return []
+    return [(r[0], r[1]) for r in rows]
+
+
+def _profile_all(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[tuple[str, str]],
+    chosen: dict[tuple[str, str], str | None],
+) -> list[tuple[str, ColumnProfile, str]]:
+    out: list[tuple[str, ColumnProfile, str]] = []
+    with Progress("scan: profiling", total=len(tables), unit="tables") as bar:
+        for table, kind in tables:
+            columns = data_columns(con, table)
+            totals = column_totals(con, table, columns)
+            sample = row_sample(con, table, columns)
+            for profile in profile_table(sample, table=table, totals=totals):
+                key = (table, profile.column)
+                if key in chosen:
+                    profile = overrides.overridden(profile, chosen[key])
+                    out.append((kind, profile, "override"))
+                else:
+                    out.append((kind, profile, "detected"))
+            bar.advance()
+    return out
+
+
+def _report(con: duckdb.DuckDBPyConnection, rows: int) -> ScanReport:
+    report = ScanReport(rows=rows)
+    for r in con.execute(
+        "SELECT table_name, column_name, kind, element, confidence, non_empty, example, "
+        "evidence, source FROM scan_columns ORDER BY kind, table_name, column_name"
+    ).fetchall():
+        report.columns.append(
+            {
+                "table": r[0],
+                "column": r[1],
+                "kind": r[2],
+                "element": r[3],
+                "confidence": round(r[4], 3),
+                "count": r[5],
+                "example": r[6],
+                "evidence": r[7],
+                "source": r[8],
+            }
+        )
+    for element, n in con.execute(
+        "SELECT element, count(*) FROM scan_exposure GROUP BY element ORDER BY element"
+    ).fetchall():
+        report.elements[element] = n
+    pairs = ", ".join(f"('{e}', '{category(e)}')" for e in report.elements)
+    if pairs:
+        query = _CATEGORY_ROWS.format(pairs=pairs)
+        report.categories = {cat: n for cat, n in con.execute(query).fetchall()}
+    return report
+
+
+# Rows exposing at least one element of each category.
+_CATEGORY_ROWS = """
+SELECT c.category, count(DISTINCT (e.table_name, e._row)) FROM scan_exposure e
+JOIN (VALUES {pairs}) c(element, category) USING (element)
+GROUP BY c.category ORDER BY c.category
+"""
