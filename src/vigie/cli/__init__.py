@@ -26,6 +26,8 @@ def app(quiet: bool, verbose: int) -> None:
     progress.set_enabled(not quiet)
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="vigie: %(levelname)s: %(message)s", stream=sys.stderr)
+    # Splink narrates its training at WARNING; users see it with -v only.
+    logging.getLogger("splink").setLevel(logging.INFO if verbose else logging.ERROR)
 
 
 def _register_verbs() -> None:
@@ -34,6 +36,8 @@ def _register_verbs() -> None:
         assess_verbs,
         demo_verbs,
         ingest_verbs,
+        link_verbs,
+        scan_verbs,
         synth_verbs,
         workspace_verbs,
     )

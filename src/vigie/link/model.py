@@ -1,0 +1,253 @@
+"""The linkage model as a declarative spec: Splink settings built from the fields present.
+
+What is compared (DOMAIN.md §1-2):
+- surname: usage and birth names both ways (a married woman's leak row under her usage
+  name matches her registry row under her birth name), double names token by token,
+  typos by Jaro-Winkler; term frequencies down-weight MARTIN, BERNARD...
+- first name, with a veto: a pair whose first names differ while the birth dates are not
+  the same is two people however much else agrees (parents, children and siblings share
+  surname, address, phone and often the insured parent's NIR; a child's middle name is
+  often a parent's first name), so that level's m is fixed near zero instead of learned;
+  term frequencies for MARIE, JEAN...
+- birth date: exact, day/month swapped, one digit apart (typo), same year; beyond that
+  a veto too where a NIR may be a parent's (a father and son both named Jean), unless a
+  personal identifier agrees.
+- given and family names swapped between the two records (a level of its own).
+- nir: equal with agreeing birth date (strong), equal otherwise (a shared insured's
+  number: weak, learned), one or two characters apart (a typo), different.
+- address (street, postcode, commune), phone, email, sex, another identifier.
+
+The settings dict is JSON: saved in the workspace with the trained parameters, so a run
+can be reproduced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MODEL_VERSION = 1
+VETO_M = 1e-12  # m of "first name and birth date both differ": a veto, never trained
+
+_F_EQ = "first_name_l = first_name_r"
+_F_CLOSE = (
+    f"({_F_EQ} OR jaro_winkler_similarity(first_name_l, first_name_r) >= 0.9 "
+    "OR list_has_any(given_tokens_l, given_tokens_r))"
+)
+_D_EQ = "dob_s_l = dob_s_r"
+_SWAPPED = "(first_name_l = surname_key_r AND surname_key_l = first_name_r)"
+_D_SWAP = (
+    "(substr(dob_s_l, 1, 4) = substr(dob_s_r, 1, 4) AND substr(dob_s_l, 6, 2) = "
+    "substr(dob_s_r, 9, 2) AND substr(dob_s_l, 9, 2) = substr(dob_s_r, 6, 2))"
+)
+_D_CLOSE = f"({_D_EQ} OR {_D_SWAP} OR damerau_levenshtein(dob_s_l, dob_s_r) <= 1)"
+
+
+def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, **extra}
+
+
+def _null(sql: str) -> dict[str, Any]:
+    return _level(sql, "null", is_null_level=True)
+
+
+def _else() -> dict[str, Any]:
+    return _level("ELSE", "all other")
+
+
+def surname() -> dict[str, Any]:
+    """Usage and birth names compared both ways; tokens for double names."""
+    cross = (
+        "surname_key_l = birth_surname_key_r OR birth_surname_key_l = surname_key_r "
+        "OR birth_surname_key_l = birth_surname_key_r"
+    )
+    jw = (
+        "greatest(jaro_winkler_similarity(surname_key_l, surname_key_r), "
+        "jaro_winkler_similarity(birth_surname_key_l, birth_surname_key_r), "
+        "jaro_winkler_similarity(surname_key_l, birth_surname_key_r), "
+        "jaro_winkler_similarity(birth_surname_key_l, surname_key_r))"
+    )
+    return {
+        "output_column_name": "surname",
+        "comparison_levels": [
+            _null("surname_key_l IS NULL OR surname_key_r IS NULL"),
+            _level("surname_key_l = surname_key_r", "exact", tf_adjustment_column="surname_key"),
+            _level(cross, "exact birth/usage name"),
+            _level(f"{jw} >= 0.92", "close (typo)"),
+            _level(_SWAPPED, "given and family names swapped"),
+            _level("list_has_any(surname_tokens_l, surname_tokens_r)", "one name in common"),
+            _level(f"{jw} >= 0.8", "similar"),
+            _else(),
+        ],
+    }
+
+
+def first_name(personal_id: bool = False) -> dict[str, Any]:
+    """First names, with the household veto: first name and birth date both differ.
+
+    A personal identifier agreeing (`other_id`; not the NIR, which may be a parent's)
+    lifts the veto.
+    """
+    dob_known = "dob_s_l IS NOT NULL AND dob_s_r IS NOT NULL"
+    if personal_id:
+        dob_known += " AND other_id_l IS DISTINCT FROM other_id_r"
+    return {
+        "output_column_name": "first_name",
+        "comparison_levels": [
+            _null("first_name_l IS NULL OR first_name_r IS NULL"),
+            _level(_F_EQ, "exact", tf_adjustment_column="first_name"),
+            _level("jaro_winkler_similarity(first_name_l, first_name_r) >= 0.9", "close (typo)"),
+            _level(_SWAPPED, "given and family names swapped"),
+            _level(
+                f"list_has_any(given_tokens_l, given_tokens_r) AND {_D_CLOSE}",
+                "a given name in common, birth dates agree",
+            ),
+            _level(
+                f"{dob_known} AND NOT {_D_EQ}",
+                "differs, and the birth date is not the same (veto)",
+                m_probability=VETO_M,
+                fix_m_probability=True,
+            ),
+            _else(),
+        ],
+    }
+
+
+def birth_date(household_ids: bool, personal_id: bool = False) -> dict[str, Any]:
+    """Birth dates; with household-shared ids (NIR), differing beyond a typo is a veto
+    unless a personal id agrees."""
+    veto = "other_id_l IS DISTINCT FROM other_id_r" if personal_id else "true"
+    if not household_ids:
+        veto = "false"
+    return {
+        "output_column_name": "dob",
+        "comparison_levels": [
+            _null("dob_s_l IS NULL OR dob_s_r IS NULL"),
+            _level(_D_EQ, "exact"),
+            _level(_D_SWAP, "day and month swapped"),
+            _level("damerau_levenshtein(dob_s_l, dob_s_r) <= 1", "one digit apart"),
+            _level("substr(dob_s_l, 1, 4) = substr(dob_s_r, 1, 4)", "same year"),
+            _level(
+                veto, "differs beyond a typo (veto)", m_probability=VETO_M, fix_m_probability=True
+            ),
+            _else(),
+        ],
+    }
+
+
+def nir() -> dict[str, Any]:
+    return {
+        "output_column_name": "nir",
+        "comparison_levels": [
+            _null("nir_l IS NULL OR nir_r IS NULL"),
+            _level(f"nir_l = nir_r AND {_D_CLOSE}", "equal, birth dates agree"),
+            _level("nir_l = nir_r", "equal, birth dates differ (shared insured's NIR)"),
+            _level("damerau_levenshtein(nir_l, nir_r) <= 2", "typo"),
+            _else(),
+        ],
+    }
+
+
+def other_id() -> dict[str, Any]:
+    return {
+        "output_column_name": "other_id",
+        "comparison_levels": [
+            _null("other_id_l IS NULL OR other_id_r IS NULL"),
+            _level("other_id_l = other_id_r", "exact", tf_adjustment_column="other_id"),
+            _level("damerau_levenshtein(other_id_l, other_id_r) <= 2", "typo"),
+            _else(),
+        ],
+    }
+
+
+def address() -> dict[str, Any]:
+    place = "(postcode_l = postcode_r OR city_l = city_r)"
+    return {
+        "output_column_name": "address",
+        "comparison_levels": [
+            _null(
+                "(street_l IS NULL OR street_r IS NULL) AND (postcode_l IS NULL OR "
+                "postcode_r IS NULL) AND (city_l IS NULL OR city_r IS NULL)"
+            ),
+            _level(f"street_l = street_r AND {place}", "same street line and place"),
+            _level(
+                f"jaro_winkler_similarity(street_l, street_r) >= 0.9 AND {place}",
+                "close street line, same place",
+            ),
+            _level(place, "same postcode or commune"),
+            _level("substr(postcode_l, 1, 2) = substr(postcode_r, 1, 2)", "same département"),
+            _else(),
+        ],
+    }
+
+
+def exact(column: str, *, tf: bool = False) -> dict[str, Any]:
+    extra = {"tf_adjustment_column": column} if tf else {}
+    return {
+        "output_column_name": column,
+        "comparison_levels": [
+            _null(f"{column}_l IS NULL OR {column}_r IS NULL"),
+            _level(f"{column}_l = {column}_r", "exact", **extra),
+            _else(),
+        ],
+    }
+
+
+# Blocking: each rule keeps the pair count near-linear; together they keep recall
+# (married names escape name rules, typos escape date rules, movers escape address).
+_BLOCKING = [
+    ("nir", "l.nir = r.nir"),
+    ("other_id", "l.other_id = r.other_id"),
+    ("first_name", "l.first_name = r.first_name AND l.dob_s = r.dob_s"),
+    ("surname_key", "l.surname_key = r.surname_key AND l.first_name = r.first_name"),
+    ("surname_key", "l.birth_surname_key = r.birth_surname_key AND l.first_name = r.first_name"),
+    ("surname_key", "l.surname_key = r.surname_key AND l.dob_s = r.dob_s"),
+    ("postcode", "l.postcode = r.postcode AND l.dob_s = r.dob_s"),
+    ("street", "l.street = r.street AND l.postcode = r.postcode"),
+    ("phone", "l.phone = r.phone"),
+    ("email", "l.email = r.email"),
+]
+
+
+def build_settings(fields: set[str]) -> dict[str, Any]:
+    """Splink settings for the fields present in the records (non-empty somewhere)."""
+    personal_id = "other_id" in fields
+    comparisons = [surname(), first_name(personal_id), birth_date("nir" in fields, personal_id)]
+    if "nir" in fields:
+        comparisons.append(nir())
+    if "other_id" in fields:
+        comparisons.append(other_id())
+    comparisons.append(address())
+    for column in ("phone", "email", "sex"):
+        if column in fields:
+            comparisons.append(exact(column))
+    rules = [rule for field, rule in _BLOCKING if field in fields]
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": rules,
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "additional_columns_to_retain": [],
+        "max_iterations": 20,
+        "em_convergence": 0.0001,
+    }
+
+
+def training_rules(fields: set[str]) -> list[str]:
+    """EM sessions: each fixes some comparisons and learns the others."""
+    rules = ["l.first_name = r.first_name AND l.dob_s = r.dob_s"]
+    if "nir" in fields:
+        rules.append("l.nir = r.nir")
+    elif "other_id" in fields:
+        rules.append("l.other_id = r.other_id")
+    rules.append("l.surname_key = r.surname_key AND l.postcode = r.postcode")
+    return rules
+
+
+def deterministic_rules(fields: set[str]) -> list[str]:
+    """Pairs almost surely the same person, to estimate the prior match probability."""
+    rules = ["l.surname_key = r.surname_key AND l.first_name = r.first_name AND l.dob_s = r.dob_s"]
+    if "nir" in fields:
+        rules.append("l.nir = r.nir AND l.first_name = r.first_name AND l.dob_s = r.dob_s")
+    return rules

@@ -1,0 +1,129 @@
+"""Write the link outputs to the store, all in one transaction (a re-run replaces them).
+
+- `persons`: one row per affected person (a cluster holding at least one leak row):
+  best current identity and address (from a registry when linked, else from the latest
+  leak row, with its source), controllers, age group, deceased flag, link confidence.
+- `person_records (person_id, table, _row, probability)`: leak row -> person.
+- `person_registry (person_id, controller, table, _row, probability)`.
+- `person_exposure (person_id, element)`: union of scan_exposure over the person's rows.
+- `link_review`: the queue of pairs for people to decide (see decide.py).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from vigie.link.decide import CLUSTERS, EDGES, REVIEW
+from vigie.workspace import table_exists, transaction
+
+MEMBERS = "memory.main.link_members"
+_AGE_GROUPS = ((18, "0-17"), (30, "18-29"), (45, "30-44"), (60, "45-59"), (75, "60-74"))
+
+
+def _members_sql(records_table: str) -> str:
+    """Each record with its person id and probability (strongest link it belongs to)."""
+    return f"""
+        WITH prob AS (
+            SELECT uid, max(p) AS p FROM (
+                SELECT unique_id_l AS uid, match_probability AS p FROM {EDGES}
+                UNION ALL SELECT unique_id_r, match_probability FROM {EDGES}) GROUP BY 1),
+        keyed AS (
+            SELECT c.cluster_id, 'P' || upper(substr(md5(min(r.unique_id)), 1, 12)) AS person_id
+            FROM {CLUSTERS} c JOIN {records_table} r USING (unique_id)
+            WHERE r.kind = 'leak' GROUP BY 1)
+        SELECT k.person_id, r.*, coalesce(prob.p, 1.0) AS probability
+        FROM {CLUSTERS} c JOIN keyed k USING (cluster_id)
+        JOIN {records_table} r USING (unique_id)
+        LEFT JOIN prob ON prob.uid = r.unique_id"""
+
+
+def _age_group_sql(dob: str, on: date) -> str:
+    age = (
+        f"date_diff('year', {dob}, DATE '{on.isoformat()}') - "
+        f"CASE WHEN strftime({dob}, '%m-%d') > '{on:%m-%d}' THEN 1 ELSE 0 END"
+    )
+    cases = " ".join(f"WHEN ({age}) < {limit} THEN '{label}'" for limit, label in _AGE_GROUPS)
+    return f"CASE WHEN {dob} IS NULL THEN NULL {cases} ELSE '75+' END"
+
+
+def _persons_sql(on: date) -> str:
+    return f"""
+        WITH best AS (
+            SELECT person_id,
+                arg_max(unique_id, (kind = 'registry', CASE WHEN kind = 'registry'
+                    THEN probability END, exam_date, unique_id)) AS best_id
+            FROM {MEMBERS} GROUP BY 1),
+        agg AS (
+            SELECT person_id,
+                list_sort(list_distinct(list(controller) FILTER (WHERE controller IS NOT NULL)))
+                    AS controllers,
+                count(*) FILTER (WHERE kind = 'leak') AS leak_rows,
+                count(*) FILTER (WHERE kind = 'registry') AS registry_rows,
+                bool_or(deceased) AS deceased, max(death_date) AS death_date,
+                min(probability) AS confidence,
+                min(exam_date) AS first_exam, max(exam_date) AS last_exam,
+                first(phone ORDER BY kind DESC) FILTER (WHERE phone IS NOT NULL) AS any_phone,
+                first(email ORDER BY kind DESC) FILTER (WHERE email IS NOT NULL) AS any_email
+            FROM {MEMBERS} GROUP BY 1)
+        SELECT a.person_id, m.disp_surname AS surname, m.disp_birth_name AS birth_name,
+            m.disp_given AS first_names, m.dob AS birth_date, m.sex,
+            m.address, m.postcode, m.disp_city AS city, m.departement,
+            coalesce(m.phone, a.any_phone) AS phone, coalesce(m.email, a.any_email) AS email,
+            m.kind AS identity_source, m.tbl AS source_table, m.row_no AS source_row,
+            a.controllers, len(a.controllers) AS n_controllers,
+            a.leak_rows, a.registry_rows, {_age_group_sql("m.dob", on)} AS age_group,
+            a.deceased, a.death_date, a.confidence, a.first_exam, a.last_exam
+        FROM agg a JOIN best b USING (person_id)
+        JOIN {MEMBERS} m ON m.person_id = b.person_id AND m.unique_id = b.best_id"""
+
+
+def write_outputs(
+    con: duckdb.DuckDBPyConnection,
+    records_table: str,
+    *,
+    reference_date: date,
+    model_row: dict[str, Any],
+) -> None:
+    """Replace persons, person_records, person_registry, person_exposure and the queue."""
+    con.execute(f"CREATE OR REPLACE TABLE {MEMBERS} AS {_members_sql(records_table)}")
+    has_exposure = table_exists(con, "scan_exposure")
+    with transaction(con):
+        con.execute(f"CREATE OR REPLACE TABLE persons AS {_persons_sql(reference_date)}")
+        con.execute(
+            'CREATE OR REPLACE TABLE person_records AS SELECT person_id, tbl AS "table", '
+            f"row_no AS _row, probability FROM {MEMBERS} WHERE kind = 'leak' "
+            "ORDER BY person_id, tbl, row_no"
+        )
+        con.execute(
+            "CREATE OR REPLACE TABLE person_registry AS SELECT person_id, controller, "
+            f'tbl AS "table", row_no AS _row, probability FROM {MEMBERS} '
+            "WHERE kind = 'registry' ORDER BY person_id, controller, tbl, row_no"
+        )
+        con.execute("CREATE OR REPLACE TABLE person_exposure (person_id VARCHAR, element VARCHAR)")
+        if has_exposure:
+            con.execute(
+                "INSERT INTO person_exposure SELECT DISTINCT pr.person_id, se.element "
+                'FROM person_records pr JOIN scan_exposure se ON se.table_name = pr."table" '
+                "AND se._row = pr._row WHERE se.element IS NOT NULL ORDER BY 1, 2"
+            )
+        con.execute("DELETE FROM link_review")
+        con.execute(f"INSERT INTO link_review SELECT * FROM {REVIEW}")
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS link_models (digest VARCHAR, created_at TIMESTAMPTZ, "
+            "model JSON, settings JSON)"
+        )
+        if not con.execute(
+            "SELECT 1 FROM link_models WHERE digest = ?", [model_row["digest"]]
+        ).fetchall():
+            con.execute(
+                "INSERT INTO link_models VALUES (?, now(), ?, ?)",
+                [
+                    model_row["digest"],
+                    json.dumps(model_row["model"], default=str),
+                    json.dumps(model_row["settings"], default=str),
+                ],
+            )

@@ -1,0 +1,99 @@
+"""`vigie link WS`: standardise, train, score, decide, write outputs, figures, evaluate."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from vigie.link import decide, evaluate, model, outputs, records, scope, train
+from vigie.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    period: tuple[date, date] | None = None
+    thresholds: decide.Thresholds = field(default_factory=decide.Thresholds)
+    evaluate: Path | None = None
+    seed: int = 1
+
+
+def _reference_date(ws: Workspace) -> date:
+    """Ages are given at the incident date (occurred_at), else today."""
+    try:
+        occurred = ws.facts().get("occurred_at")
+    except Exception:  # facts are optional for linkage
+        occurred = None
+    if isinstance(occurred, datetime):
+        return occurred.date()
+    if isinstance(occurred, date):
+        return occurred
+    if isinstance(occurred, str):
+        try:
+            return datetime.fromisoformat(occurred).date()
+        except ValueError:
+            pass
+    return date.today()
+
+
+def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, Any]:
+    """Link the workspace's leak into persons and attach them to controllers."""
+    started = time.monotonic()
+    seconds: dict[str, float] = {}
+    with ws.connect() as con:
+        sources = records.source_tables(con)
+        count = records.build_records(con, sources)
+        seconds["records"] = time.monotonic() - started
+        fields = train.present_fields(con, records.RECORDS)
+        settings = model.build_settings(fields)
+        trained = train.train_and_predict(
+            con,
+            records.RECORDS,
+            settings,
+            fields,
+            lower=options.thresholds.lower,
+            seed=options.seed,
+        )
+        seconds.update(trained.seconds)
+        mark = time.monotonic()
+        queue = decide.decide(con, records.RECORDS, options.thresholds)
+        outputs.write_outputs(
+            con,
+            records.RECORDS,
+            reference_date=_reference_date(ws),
+            model_row={"digest": trained.digest, "model": trained.model, "settings": settings},
+        )
+        result = scope.figures(con, outputs.MEMBERS, options.period)
+        result["review_queue"] = queue
+        seconds["decide"] = time.monotonic() - mark
+        if options.evaluate is not None:
+            result["evaluation"] = evaluate.evaluate(con, options.evaluate)
+        result["model_digest"] = trained.digest
+        result["input_records"] = count
+        result["pairs_scored"] = trained.pairs
+        result["seconds"] = {k: round(v, 1) for k, v in seconds.items()}
+        params = {
+            "period": [d.isoformat() for d in options.period] if options.period else None,
+            "upper": options.thresholds.upper,
+            "lower": options.thresholds.lower,
+            "model_digest": trained.digest,
+            "model_version": model.MODEL_VERSION,
+            "engine": "duckdb",
+            "tables": [s.name for s in sources],
+        }
+        counts = {k: result[k] for k in ("persons", "records", "unlinked", "review_queue")}
+        for name in (
+            records.RECORDS,
+            train.PAIRS,
+            decide.EDGES,
+            decide.CLUSTERS,
+            decide.REVIEW,
+            outputs.MEMBERS,
+            evaluate.TRUTH,
+            evaluate.PRED,
+        ):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        ws.record("link", params, counts, started=started, con=con)
+    return result

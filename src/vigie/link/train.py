@@ -1,0 +1,113 @@
+"""Train the model unsupervised (EM) on the incident itself and score candidate pairs.
+
+Splink runs on the store's own connection, switched to its in-memory catalog: the
+records, Splink's working tables and the scored pairs live in memory (spills go to the
+encrypted temp directory) and never reach a file in clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from vigie.errors import ConfigError
+from vigie.link import model
+
+log = logging.getLogger(__name__)
+
+PAIRS = "memory.main.link_pairs"
+_SPLINK_HINT = "Splink is needed for linkage: pip install 'splink>=5'"
+
+
+@dataclass
+class Trained:
+    """What training left: the model JSON (settings + parameters) and its digest."""
+
+    model: dict[str, Any]
+    digest: str
+    pairs: int
+    seconds: dict[str, float]
+
+
+@contextmanager
+def in_memory(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Make the in-memory catalog the default for the block, then the store again."""
+    con.execute("USE memory")
+    try:
+        yield con
+    finally:
+        con.execute("USE store")
+
+
+def present_fields(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """Fields with values in at least 2 % of the records (a rare field only adds noise)."""
+    candidates = ["nir", "other_id", "phone", "email", "sex", "postcode", "street", "first_name"]
+    counts = ", ".join(f"count({c})" for c in candidates)
+    row = con.execute(f"SELECT count(*), {counts} FROM {table}").fetchall()[0]
+    total = max(int(row[0]), 1)
+    fields = {c for c, n in zip(candidates, row[1:], strict=True) if n / total >= 0.02}
+    return fields | {"surname_key"}
+
+
+def train_and_predict(
+    con: duckdb.DuckDBPyConnection,
+    records_table: str,
+    settings: dict[str, Any],
+    fields: set[str],
+    *,
+    lower: float,
+    seed: int = 1,
+) -> Trained:
+    """Estimate the model on `records_table` and write scored pairs >= `lower` to PAIRS."""
+    import time
+
+    try:
+        from splink import DuckDBAPI, Linker
+    except ImportError:
+        raise ConfigError(_SPLINK_HINT) from None
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    seconds: dict[str, float] = {}
+    with in_memory(con):
+        started = time.monotonic()
+        db_api = DuckDBAPI(connection=con)
+        records = db_api.register(records_table.split(".")[-1])
+        linker = Linker(records, settings, log_level=logging.WARNING)
+        rules: list[Any] = [*model.deterministic_rules(fields)]
+        linker.training.estimate_probability_two_random_records_match(rules, recall=0.8)
+        count = int(con.execute(f"SELECT count(*) FROM {records_table}").fetchall()[0][0])
+        max_pairs = min(5e6, max(1e5, count * 20.0))
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        for rule in model.training_rules(fields):
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        seconds["train"] = time.monotonic() - started
+        started = time.monotonic()
+        predictions = linker.inference.predict(threshold_match_probability=lower)
+        con.execute(
+            f"CREATE OR REPLACE TABLE {PAIRS} AS SELECT unique_id_l, unique_id_r, "
+            f"match_probability, match_weight FROM {predictions.physical_name}"
+        )
+        seconds["predict"] = time.monotonic() - started
+        trained = linker.misc.save_model_to_json()
+        _drop_splink_tables(con)
+    text = json.dumps(trained, sort_keys=True, default=str)
+    pairs = int(con.execute(f"SELECT count(*) FROM {PAIRS}").fetchall()[0][0])
+    return Trained(trained, hashlib.sha256(text.encode()).hexdigest(), pairs, seconds)
+
+
+def _drop_splink_tables(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables "
+        "WHERE table_catalog = 'memory' AND table_name LIKE '\\_\\_splink%' ESCAPE '\\'"
+    ).fetchall()
+    for name, kind in rows:
+        what = "VIEW" if kind == "VIEW" else "TABLE"
+        con.execute(f'DROP {what} IF EXISTS memory.main."{name}"')

@@ -1,0 +1,137 @@
+"""`vigie link` end to end on a small synth incident (real ingest, registries, scan)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vigie.cli import (
+    app,
+    link_verbs,  # noqa: F401  (registers link and review on `app`)
+)
+from vigie.link.pipeline import LinkOptions, run_link
+from vigie.link.scope import parse_period
+from vigie.workspace import Workspace, table_names
+
+
+@pytest.fixture(scope="module")
+def linked(synth_small: tuple[Path, Path], link_keys: Path) -> tuple[Workspace, Path, dict]:
+    ws_path, synth_dir = synth_small
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VIGIE_KEY_DIR", str(link_keys))
+        ws = Workspace.open(ws_path)
+        options = LinkOptions(
+            period=parse_period("2018-06-01..2019-02-05"), evaluate=synth_dir / "truth"
+        )
+        return ws, synth_dir, run_link(ws, options)
+
+
+def test_synth_persons_and_controllers_are_found(linked, keys_env) -> None:
+    _, _, result = linked
+    evaluation = result["evaluation"]
+    assert evaluation["cluster"]["f1"] >= 0.99
+    assert evaluation["pairwise_leak"]["f1"] >= 0.99
+    assert evaluation["controllers"]["accuracy"] >= 0.995
+    assert result["persons"] == pytest.approx(2000, rel=0.01)
+
+
+def test_outputs_have_the_documented_columns(linked, keys_env) -> None:
+    ws, _, _ = linked
+    with ws.connect() as con:
+        cols = {
+            t: [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()]
+            for t in ("person_records", "person_registry", "persons", "person_exposure")
+        }
+    assert cols["person_records"] == ["person_id", "table", "_row", "probability"]
+    assert cols["person_registry"] == ["person_id", "controller", "table", "_row", "probability"]
+    assert {"person_id", "controllers", "age_group", "deceased", "confidence"} <= set(
+        cols["persons"]
+    )
+
+
+def test_every_leak_row_belongs_to_exactly_one_person(linked, keys_env) -> None:
+    ws, _, result = linked
+    with ws.connect() as con:
+        rows = con.execute(
+            'SELECT count(*), count(DISTINCT ("table", _row)) FROM person_records'
+        ).fetchall()[0]
+    assert rows[0] == rows[1] == result["records"]
+
+
+def test_period_scope_and_departements(linked, keys_env) -> None:
+    _, _, result = linked
+    period = result["period"]
+    assert 0 < period["persons"] <= result["persons"]
+    assert set(result["per_departement"]) >= {"22", "35", "56"}
+
+
+def test_splink_tables_never_reach_the_store(linked, keys_env) -> None:
+    ws, _, _ = linked
+    with ws.connect() as con:
+        names = table_names(con)
+    assert not [n for n in names if n.startswith("__splink") or n.startswith("link_records")]
+    assert "link_models" in names
+
+
+def test_model_saved_and_only_its_digest_audited(linked, keys_env) -> None:
+    ws, _, result = linked
+    with ws.connect() as con:
+        digests = [r[0] for r in con.execute("SELECT digest FROM link_models").fetchall()]
+    assert result["model_digest"] in digests
+    entries = [json.loads(line) for line in ws.audit_path.read_text().splitlines()]
+    link_entries = [e for e in entries if e.get("verb") == "link"]
+    assert link_entries
+    assert "model" not in json.dumps(link_entries[-1]).replace("model_digest", "").replace(
+        "model_version", ""
+    )
+
+
+def test_rerun_gives_the_same_persons(linked, keys_env) -> None:
+    ws, _, first = linked
+    with ws.connect() as con:
+        before = con.execute("SELECT * FROM person_records ORDER BY ALL").fetchall()
+    again = run_link(ws)
+    with ws.connect() as con:
+        after = con.execute("SELECT * FROM person_records ORDER BY ALL").fetchall()
+    assert again["persons"] == first["persons"]
+    assert before == after
+
+
+def test_cli_link_json_and_review_decisions_kept(linked, keys_env) -> None:
+    ws, _, _ = linked
+    runner = CliRunner()
+    out = runner.invoke(
+        app, ["link", str(ws.path), "--json", "--upper", "0.999999", "--lower", "0.001"]
+    )
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    assert {"persons", "records", "per_controller", "unlinked", "review_queue"} <= set(doc)
+    listed = runner.invoke(app, ["review", str(ws.path), "--list", "--json"])
+    pairs = json.loads(listed.stdout)["pairs"]
+    if not pairs:
+        pytest.skip("no pair in the review band for this incident")
+    first = pairs[0]
+    assert all(
+        "*" in f["left"] or f["left"] in ("", "M", "F")
+        for f in first["fields"]
+        if f["field"] in ("last_name", "nir")
+    )
+    decided = runner.invoke(app, ["review", str(ws.path), "--reject", str(first["pair_id"])])
+    assert decided.exit_code == 0, decided.output
+    runner.invoke(app, ["link", str(ws.path), "--upper", "0.999999", "--lower", "0.001"])
+    with ws.connect() as con:
+        kept = con.execute("SELECT count(*) FROM link_decisions").fetchall()[0][0]
+        queued = con.execute(
+            "SELECT count(*) FROM link_review WHERE unique_id_l = ? AND unique_id_r = ?",
+            [first["left"], first["right"]],
+        ).fetchall()[0][0]
+    assert kept == 1 and queued == 0
+
+
+def test_spark_engine_says_how_to_install(keys_env, tmp_path: Path) -> None:
+    out = CliRunner().invoke(app, ["link", str(tmp_path), "--engine", "spark"])
+    assert out.exit_code != 0
+    assert "spark" in str(out.exception or out.output).lower()
