@@ -1,0 +1,161 @@
+"""`vigie demo`: a synthetic incident through every stage that exists, with a summary."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vigie.errors import ConfigError
+from vigie.workspace import Workspace
+from vigie.workspace.keys import key_path
+
+MARKER = ".vigie-demo"
+
+
+@dataclass
+class StageTiming:
+    stage: str
+    seconds: float
+    summary: dict[str, Any]
+
+
+@dataclass
+class DemoReport:
+    out: Path
+    workspace: Path
+    stages: list[StageTiming] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "workspace": str(self.workspace),
+            "stages": [
+                {"stage": s.stage, "seconds": round(s.seconds, 2), **s.summary} for s in self.stages
+            ],
+            "total_seconds": round(sum(s.seconds for s in self.stages), 2),
+        }
+
+
+def run_demo(out: Path, persons: int = 20_000, seed: int = 2021) -> DemoReport:
+    """synth -> init -> ingest -> registry add -> later stages; `out` is replaced if a demo."""
+    out = Path(out)
+    _clear_previous_demo(out)
+    out.mkdir(parents=True)
+    (out / MARKER).write_text("created by vigie demo; safe to delete\n")
+    incident = out / "incident"
+    report = DemoReport(out=out, workspace=out / "workspace")
+
+    def timed(stage: str, action: Callable[[], dict[str, Any]]) -> None:
+        start = time.monotonic()
+        summary = action()
+        report.stages.append(StageTiming(stage, time.monotonic() - start, summary))
+
+    from vigie.ingest import ingest_files
+    from vigie.registry import add_registry
+    from vigie.synth import generate
+
+    timed("synth", lambda: _synth_summary(generate(incident, persons=persons, seed=seed)))
+    ws_holder: list[Workspace] = []
+
+    def init() -> dict[str, Any]:
+        ws_holder.append(Workspace.create(report.workspace, incident / "incident.yaml"))
+        return {}
+
+    timed("init", init)
+    ws = ws_holder[0]
+    leak_files = sorted(p for p in (incident / "leak").iterdir() if p.is_file())
+    timed("ingest", lambda: _ingest_summary(ingest_files(ws, leak_files)))
+
+    def registries() -> dict[str, Any]:
+        files = rows = 0
+        for controller, path in _controllers(incident / "registries"):
+            result = add_registry(ws, controller, path)
+            files += 1
+            rows += sum(f.rows_stored for f in result.files)
+        return {"files": files, "rows": rows}
+
+    timed("registry", registries)
+    for stage, action in _later_stages(ws, incident):
+        timed(stage, action)
+    return report
+
+
+def _later_stages(ws: Workspace, incident: Path) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
+    """The analysis stages, in pipeline order; each returns its summary figures."""
+    from vigie.assess.run import assess_workspace
+    from vigie.link import LinkOptions, run_link
+    from vigie.scan.evaluate import evaluate_scan
+    from vigie.scan.stage import run_scan
+
+    def scan() -> dict[str, Any]:
+        result = run_scan(ws)
+        evaluation = evaluate_scan(ws, incident / "truth")
+        worst = min((min(s.precision, s.recall) for s in evaluation.elements.values()), default=1.0)
+        return {
+            "rows": result.rows,
+            "elements": len(result.elements),
+            "columns_correct": f"{evaluation.columns_correct}/{evaluation.columns_total}",
+            "worst_element_p_r": round(worst, 3),
+        }
+
+    def link() -> dict[str, Any]:
+        result = run_link(ws, LinkOptions(evaluate=incident / "truth"))
+        evaluation = result.get("evaluation", {})
+        figures = {k: result[k] for k in ("persons", "records", "unlinked", "review_queue")}
+        cluster = evaluation.get("cluster", {}).get("f1")
+        if cluster is not None:
+            figures["cluster_f1"] = round(cluster, 4)
+        return figures
+
+    def assess() -> dict[str, Any]:
+        assessment, entry = assess_workspace(ws)
+        return {
+            "severity": assessment.severity.level,
+            "notify_cnil": assessment.to_dict()["notify_sa"]["required"],
+            "register": str(entry.relative_to(ws.path)),
+        }
+
+    return [("scan", scan), ("link", link), ("assess", assess)]
+
+
+def _controllers(registry_dir: Path) -> list[tuple[str, Path]]:
+    index = registry_dir / "controllers.csv"
+    if not index.is_file():
+        raise ConfigError(f"{index}: missing; synth writes it")
+    with index.open(encoding="utf-8", newline="") as handle:
+        return [(row["controller"], registry_dir / row["file"]) for row in csv.DictReader(handle)]
+
+
+def _synth_summary(summary: Any) -> dict[str, Any]:
+    data = summary.as_dict() if hasattr(summary, "as_dict") else dict(vars(summary))
+    skip = {"out", "seconds", "seed"}
+    return {k: v for k, v in data.items() if isinstance(v, int | float | str) and k not in skip}
+
+
+def _ingest_summary(report: Any) -> dict[str, Any]:
+    files = report.files
+    return {
+        "files": len(files),
+        "rows_read": sum(f.rows_read for f in files),
+        "rows_stored": sum(f.rows_stored for f in files),
+        "rows_quarantined": sum(f.rows_quarantined for f in files),
+    }
+
+
+def _clear_previous_demo(out: Path) -> None:
+    if not out.exists():
+        return
+    if not (out / MARKER).is_file():
+        raise ConfigError(f"{out}: exists and was not made by `vigie demo`; choose another --out")
+    manifest = out / "workspace" / "workspace.json"
+    if manifest.is_file():
+        with contextlib.suppress(json.JSONDecodeError, KeyError):
+            key_path(json.loads(manifest.read_text())["id"]).unlink(missing_ok=True)
+    shutil.rmtree(out)
