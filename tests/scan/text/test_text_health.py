@@ -289,6 +289,9 @@ def test_empty_notes_give_no_span(text: str | None) -> None:
         ("PSA post-prostatectomie", "health.treatment"),
         ("PSA dépistage annuel", "health.result"),
         ("glycémie à jeun demandée", "health.result"),
+        # A value belongs to its line, and "2e" is an ordinal, not a value.
+        ("HTA\n2e prélèvement, 1er tube coagulé", "health.result"),
+        ("sérologie VIH à 6 semaines post-exposition", "health.result"),
     ],
 )
 def test_near_misses_do_not_expose_the_element(text: str, absent: str) -> None:

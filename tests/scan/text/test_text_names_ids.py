@@ -61,6 +61,15 @@ def _found(text: str, use_ner: bool = True) -> set[tuple[str, str]]:
             "PERSONNE DE CONFIANCE : SA SŒUR JEAN VANDERLINDEN",
             {("JEAN", "identity.first_name"), ("VANDERLINDEN", "identity.last_name")},
         ),
+        # Two known first names: order decides (surname last after kin, first after a title).
+        (
+            "PERSONNE DE CONFIANCE : SA SŒUR SOPHIE VINCENT",
+            {("SOPHIE", "identity.first_name"), ("VINCENT", "identity.last_name")},
+        ),
+        (
+            "Madame Bernard Chantal, prélevée à domicile",
+            {("Bernard", "identity.last_name"), ("Chantal", "identity.first_name")},
+        ),
     ],
 )
 def test_cue_rules_find_names_without_the_model(text: str, expected: set) -> None:
