@@ -97,3 +97,14 @@ def test_list_tables_counts_rows(loaded: Workspace) -> None:
 )
 def test_csv_field(value: str | None, field: str) -> None:
     assert csv_field(value) == field
+
+
+def test_export_is_recorded_in_the_audit_log(tmp_path: Path) -> None:
+    ws = Workspace.create(tmp_path / "ws")
+    leak = tmp_path / "leak.csv"
+    leak.write_text("NOM;CP\nDUPONT;35000\n", encoding="utf-8")
+    ingest_files(ws, [leak])
+    export_table(ws, "leak", "csv", tmp_path / "out.csv")
+    last = ws.audit_path.read_text().splitlines()[-1]
+    assert '"verb": "export"' in last and "DUPONT" not in last
+    assert ws.verify_audit() == 3

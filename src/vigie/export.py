@@ -74,6 +74,10 @@ def export_table(
         columns = _columns(con, name)
         writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
         rows = _write_private(output, lambda handle: writer(con, name, columns, handle))
+        # Personal data leaving the encrypted store is accounted for.
+        ws.record(
+            "export", {"table": name, "format": fmt, "output": str(output)}, {"rows": rows}, con=con
+        )
     return Exported(name, fmt, output, rows, [c for c, _ in columns])
 
 
