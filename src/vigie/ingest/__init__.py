@@ -1,5 +1,8 @@
 """Ingest: leak files (CSV/TSV, XLSX/ODS, JSON, Parquet, SQL dumps) into the store.
 
+Documents (PDF, DOCX, e-mail, plain text) go to one `documents` table instead, a row
+per paragraph (see vigie.ingest.documents).
+
 Each source table becomes a store table of VARCHAR columns under their original names,
 plus lineage (`_source` = the file's SHA-256, `_row` = the reader's row number). Rows a
 reader cannot parse go to `_quarantine`. Each file is loaded in its own transaction;
@@ -18,6 +21,7 @@ import duckdb
 
 from vigie.errors import InputError, StoreError
 from vigie.ingest import catalog
+from vigie.ingest.documents import DOCUMENT_FORMATS, load_document, stored_tables
 from vigie.ingest.formats import Detected, detect
 from vigie.ingest.loader import FileLoad, TableLoad, file_digest, load_file
 from vigie.ingest.naming import slug
@@ -69,7 +73,7 @@ def ingest_files(
     in one file rolls that file back and stops; files already done stay.
     """
     started = time.monotonic()
-    plan = [(Path(p), _checked(Path(p))) for p in paths]
+    plan = [(Path(p), _checked(Path(p), kind)) for p in paths]
     done: list[FileLoad] = []
     with ws.connect() as con:
         with transaction(con):
@@ -86,12 +90,17 @@ def ingest_files(
     return IngestReport(done)
 
 
-def _checked(path: Path) -> Detected:
+def _checked(path: Path, kind: str) -> Detected:
     if not path.exists():
         raise InputError("no such file", path=path)
     if path.is_dir():
         raise InputError("is a directory; give the files inside it", path=path)
-    return detect(path)
+    detected = detect(path)
+    if kind != "leak" and detected.format in DOCUMENT_FORMATS:
+        raise InputError(
+            f"a {detected.format} document cannot be a registry; give a table", path=path
+        )
+    return detected
 
 
 def _guarded(
@@ -120,13 +129,16 @@ def _one_file(
         load.tables = [
             TableLoad(n, "", [], [], rows)
             for n, rows in catalog.file_tables(con, digest, kind, controller)
-        ]
+        ] or (stored_tables(load) if load.format in DOCUMENT_FORMATS else [])
         return load
     base = slug(path.stem) if kind == "leak" else f"registry__{slug(controller or 'unknown')}"
     size = path.stat().st_size
     progress = Progress(f"ingest {path.name}", total=size, unit="bytes")
     with progress, transaction(con):
-        load_file(con, load, detected, base, progress.advance, size)
+        if detected.format in DOCUMENT_FORMATS:
+            load_document(con, load, progress.advance, size)
+        else:
+            load_file(con, load, detected, base, progress.advance, size)
     return load
 
 

@@ -25,7 +25,9 @@ ReadFn = Callable[[Path, ProgressCallback], Iterator[SourceTable]]
 
 @dataclass(frozen=True)
 class Detected:
-    format: str  # csv, tsv, xlsx, xls, ods, json, jsonl, parquet, mysql_dump, pg_dump
+    # csv, tsv, xlsx, xls, ods, json, jsonl, parquet, mysql_dump, pg_dump; documents:
+    # pdf, docx, eml, txt (vigie.ingest.documents stores those, not `read`)
+    format: str
     read: ReadFn
     details: dict[str, Any] = field(default_factory=dict)  # e.g. encoding, delimiter
 
@@ -36,7 +38,6 @@ _MAGIC_UNSUPPORTED = [
         "a PostgreSQL custom-format dump; convert it to plain SQL with "
         "`pg_restore -f dump.sql FILE` and ingest dump.sql",
     ),
-    (b"%PDF", "a PDF document; documents are not read yet: " + _TEXT_HINT),
     (b"\x1f\x8b", "a gzip archive; decompress it (`gunzip FILE`) and ingest what is inside"),
     (b"BZh", "a bzip2 archive; decompress it (`bunzip2 FILE`) and ingest what is inside"),
     (b"\xfd7zXZ\x00", "an xz archive; decompress it (`unxz FILE`) and ingest what is inside"),
@@ -61,6 +62,10 @@ def detect(path: Path) -> Detected:
         raise InputError("no such file", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", path=path) from None
+    if head.startswith(b"%PDF"):
+        from vigie.ingest.documents import pdf_detected
+
+        return pdf_detected(path)
     for magic, what in _MAGIC_UNSUPPORTED:
         if head.startswith(magic):
             raise UnsupportedFormatError(f"unsupported format: {what}", path=path)
@@ -92,8 +97,12 @@ def _zip_kind(path: Path) -> Detected:
         return _spreadsheet("xlsx")
     if mimetype.strip() == "application/vnd.oasis.opendocument.spreadsheet":
         return _spreadsheet("ods")
-    if "word/document.xml" in names or "opendocument.text" in mimetype:
-        what = "a word-processing document; documents are not read yet: " + _TEXT_HINT
+    if "word/document.xml" in names:
+        from vigie.ingest.documents import docx_detected
+
+        return docx_detected(path)
+    if "opendocument.text" in mimetype:
+        what = "an OpenDocument text; convert it to DOCX or PDF (`soffice --convert-to docx FILE`)"
     else:
         what = "a ZIP archive that is not a workbook; extract it and ingest the files inside"
     raise UnsupportedFormatError(f"unsupported format: {what}", path=path)
@@ -126,6 +135,11 @@ def _text_kind(path: Path, head: bytes) -> Detected:
             "load it into its database and dump it with mysqldump or pg_dump",
             path=path,
         )
+    from vigie.ingest.documents import text_detected
+
+    document = text_detected(text, suffix, encoding.label)
+    if document is not None:
+        return document
     from vigie.ingest.readers.delimited import Dialect, read_delimited, sniff
 
     dialect: Dialect = sniff(path)
