@@ -9,6 +9,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -114,15 +115,32 @@ def _later_stages(ws: Workspace, incident: Path) -> list[tuple[str, Callable[[],
             figures["cluster_f1"] = round(cluster, 4)
         return figures
 
+    # The synthetic incident happened in 2021: the demo plays "the next morning", a day
+    # after the controllers became aware, so the 72-hour clock reads as it would then.
+    clock = _day_after_awareness(ws)
+
     def assess() -> dict[str, Any]:
-        assessment, entry = assess_workspace(ws)
+        assessment, entry = assess_workspace(ws, now=clock)
         return {
             "severity": assessment.severity.level,
             "notify_cnil": assessment.to_dict()["notify_sa"]["required"],
             "register": str(entry.relative_to(ws.path)),
         }
 
-    return [("scan", scan), ("link", link), ("assess", assess)]
+    def report() -> dict[str, Any]:
+        from vigie.report import build_report
+
+        result = build_report(ws, now=clock)
+        return {"html": str(result.html.relative_to(ws.path)), "kib": result.bytes // 1024}
+
+    return [("scan", scan), ("link", link), ("assess", assess), ("report", report)]
+
+
+def _day_after_awareness(ws: Workspace) -> datetime | None:
+    aware = ws.facts().get("aware_at")
+    if isinstance(aware, str):
+        aware = datetime.fromisoformat(aware)
+    return aware + timedelta(days=1) if isinstance(aware, datetime) else None
 
 
 def _controllers(registry_dir: Path) -> list[tuple[str, Path]]:
