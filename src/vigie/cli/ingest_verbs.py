@@ -29,6 +29,10 @@ def ingest(workspace: Path, files: tuple[Path, ...]) -> Result:
     and `_row` (its row number in the file). Unparsable rows go to `_quarantine`. Each
     file is all-or-nothing; a file already ingested is skipped.
 
+    Documents (PDF with a text layer, DOCX, EML, plain text) go to the `documents` table,
+    one row per paragraph with page/part lineage; pages without a text layer are reported
+    (OCR them first), never silently skipped.
+
     \b
     Example:
       vigie ingest incident-2021-02 leak/patients.sql leak/export.csv
@@ -38,7 +42,7 @@ def ingest(workspace: Path, files: tuple[Path, ...]) -> Result:
     ws = open_workspace(workspace)
     report = ingest_files(ws, list(files))
     doc = report.as_dict()
-    return Result(doc, _files_text(doc["files"]))
+    return Result(doc, _files_text(doc["files"]))  # warnings went to stderr as they came
 
 
 @app.group()
