@@ -86,7 +86,9 @@ def machine() -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import duckdb
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
-        f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; {platform.platform()}; "
+        f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, load average {load} at the end; "
+        f"{platform.platform()}; "
         f"Python {platform.python_version()}; DuckDB {duckdb.__version__}"
     )
