@@ -7,36 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-ELEMENTS = (
-    "identity.last_name",
-    "identity.first_name",
-    "identity.birth_name",
-    "identity.birth_date",
-    "identity.sex",
-    "identity.birth_place",
-    "national_id.nir",
-    "national_id.ins",
-    "national_id.other",
-    "contact.address",
-    "contact.postcode",
-    "contact.city",
-    "contact.phone",
-    "contact.email",
-    "financial.iban",
-    "insurance.number",
-    "provider.prescriber",
-    "care.exam",
-    "health.blood_group",
-    "health.hiv",
-    "health.pregnancy",
-    "health.cancer",
-    "health.genetic",
-    "health.treatment",
-    "health.diagnosis",
-    "health.result",
-    "health.other",
-    "credentials.password",
-)
+from vigie.vocabulary import ELEMENTS as VOCABULARY
+
+# `text.free` is a kind of column, not an exposure: the truth never lists it.
+ELEMENTS = tuple(e for e in VOCABULARY if e != "text.free")
 BIT = {e: np.int64(1) << np.int64(i) for i, e in enumerate(ELEMENTS)}
 
 
