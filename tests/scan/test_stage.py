@@ -151,3 +151,98 @@ def test_override_of_unknown_column_names_it(scanned: Workspace) -> None:
 def test_scan_before_ingest_says_what_to_do(workspace: Workspace) -> None:
     with pytest.raises(StoreError, match="vigie ingest"):
         run_scan(workspace)
+
+
+# Notes varied enough to exercise every pass: lexicon, negation, identifiers, cue names,
+# the NER model (a bare capitalised name), capitals, repeats.
+_NOTE_TEMPLATES = [
+    "Sérologie VIH {n} négative",
+    "grossesse {n} SA, beta-HCG positif",
+    "Patiente sous Préviscan, INR {n},{n}",
+    "PAS DE DIABETE CONNU, contrôle dans {n} jours",
+    "Résultat transmis à Mme {name} par téléphone",
+    "rappeler {name} au 06 12 34 5{n} 78",
+    "vu avec {name} ce matin, tube hémolysé",
+    "NIR {nir} vérifié",
+    "mutation BRCA1 recherchée, prélèvement n°{n}",
+    "RAS",
+    "CIM-10 C50.{n} suivi oncologie",
+]
+_NAMES = ["Hélène", "Jean-Pierre MARTIN", "Claire Le Goff", "Yannick", "Dr Bernard"]
+
+
+def _notes() -> list[str]:
+    notes = []
+    for i, template in enumerate(_NOTE_TEMPLATES):
+        for j, name in enumerate(_NAMES):
+            nir = _nir(f"28504352380{(i + j) % 10}{j}")
+            notes.append(template.format(n=(i * 7 + j) % 10, name=name, nir=nir))
+    return [*notes, *notes[:20], "", "   "]  # repeats and blanks, as a column holds them
+
+
+def test_parallel_detection_matches_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigie.scan import parallel_text
+    from vigie.scan.text import find_spans
+
+    notes = _notes()
+    alone = parallel_text.detect_notes(notes, workers=1)
+    monkeypatch.setattr(parallel_text, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(parallel_text, "CHUNK", 7)  # many chunks, merged back in order
+    seen: list[int] = []
+    assert parallel_text.detect_notes(notes, workers=2, advance=seen.append) == alone
+    assert sum(seen) == len(notes)
+    one_by_one = [
+        [(s.start, s.end, s.element, s.rule, s.negated, s.exposes) for s in find_spans(n)]
+        for n in notes
+    ]
+    assert alone == one_by_one
+    assert any(alone) and not alone[-1]
+
+
+def _stored(ws: Workspace) -> tuple[list[tuple[object, ...]], ...]:
+    with ws.connect() as con:
+        return tuple(
+            con.execute(f"SELECT * FROM {t}").fetchall()
+            for t in ("scan_spans", "scan_exposure", "scan_columns")
+        )
+
+
+def test_scan_in_worker_processes_stores_the_same_rows(
+    scanned: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigie.scan import parallel_text
+
+    monkeypatch.setenv("VIGIE_SCAN_WORKERS", "1")
+    run_scan(scanned)
+    alone = _stored(scanned)
+    monkeypatch.setenv("VIGIE_SCAN_WORKERS", "2")
+    monkeypatch.setattr(parallel_text, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(parallel_text, "CHUNK", 1)
+    run_scan(scanned)
+    assert _stored(scanned) == alone  # same rows, same order
+    assert alone[0] and alone[1]
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("3", 3), ("0", 1), ("", None), ("x", None)])
+def test_worker_count_setting(
+    monkeypatch: pytest.MonkeyPatch, setting: str, expected: int | None
+) -> None:
+    from vigie.scan.parallel_text import default_workers
+
+    monkeypatch.setenv("VIGIE_SCAN_WORKERS", setting)
+    workers = default_workers()
+    assert workers == expected if expected is not None else 1 <= workers <= 4
+
+
+def test_scan_covers_documents_alone(tmp_path: Path, workspace: Workspace) -> None:
+    letter = tmp_path / "courrier.txt"
+    letter.write_text(
+        "Rennes le 3 mars 2021\nMadame\n\nSuite à votre sérologie VIH du 12 février, "
+        "merci de rappeler le laboratoire au 06 12 34 56 78.\nBien cordialement\n",
+        encoding="utf-8",
+    )
+    ingest_files(workspace, [letter])
+    report = run_scan(workspace)
+    assert report.rows == 0
+    assert report.documents["documents"] == 1
+    assert {"health.hiv", "contact.phone"} <= set(report.documents["elements"])

@@ -67,6 +67,14 @@ def _inventory(report: ScanReport) -> str:
     lines += [f"    {e:<26} {n:>9,}" for e, n in report.elements.items()]
     lines += ["", "  rows exposing each category:"]
     lines += [f"    {c:<26} {n:>9,}" for c, n in report.categories.items()]
+    docs = report.documents
+    if docs:
+        lines += [
+            "",
+            f"  documents: {docs['documents']:,} ({docs['paragraphs']:,} paragraphs); "
+            "documents exposing each element:",
+        ]
+        lines += [f"    {e:<26} {n:>9,}" for e, n in docs["elements"].items()]
     return "\n".join(lines)
 
 

@@ -4,21 +4,27 @@ A structured element is exposed by a row when its column holds a value (not NULL
 or a placeholder). A value that fails validation in a column classified as, say, NIR
 still exposes it: a NIR with one mistyped digit, or a provisional number, still identifies
 the person. Free-text columns expose what their spans expose (see docs/health-lexicon.md).
+
+Structured columns stay in SQL (one INSERT ... SELECT per column). Free text is detected
+once per distinct note, over worker processes (parallel_text.py), and the spans are joined
+back to every row holding that note inside DuckDB.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
 
 import duckdb
 import pyarrow as pa
 
 from vigie.progress import Progress
+from vigie.scan.parallel_text import SpanRow, detect_notes
 from vigie.scan.profile import ColumnProfile
 from vigie.scan.sampling import present
-from vigie.scan.text import find_spans_batch
 from vigie.workspace.store import quote_ident
 
 FREE_TEXT = "text.free"
-_BATCH = 20_000
 
 _DDL = [
     "CREATE OR REPLACE TABLE scan_exposure (table_name VARCHAR, _row BIGINT, element VARCHAR)",
@@ -26,80 +32,103 @@ _DDL = [
         table_name VARCHAR, column_name VARCHAR, _row BIGINT, start_pos INTEGER,
         end_pos INTEGER, element VARCHAR, rule VARCHAR, negated BOOLEAN, exposes BOOLEAN)""",
 ]
+_SPAN_FIELDS = ("start_pos", "end_pos", "element", "rule", "negated", "exposes")
+_SPAN_TYPES = (pa.int32(), pa.int32(), pa.string(), pa.string(), pa.bool_(), pa.bool_())
 
 
-def record_exposure(con: duckdb.DuckDBPyConnection, profiles: list[ColumnProfile]) -> int:
-    """Rebuild scan_exposure and scan_spans; return the number of leak rows covered."""
+def record_exposure(
+    con: duckdb.DuckDBPyConnection, profiles: list[ColumnProfile], workers: int | None = None
+) -> int:
+    """Rebuild scan_exposure and scan_spans; return the number of leak rows covered.
+
+    ``workers``: processes for free-text detection (None: VIGIE_SCAN_WORKERS or the cores).
+    """
     for ddl in _DDL:
         con.execute(ddl)
     personal = [p for p in profiles if p.element]
-    for p in personal:
-        if p.element == FREE_TEXT:
-            continue
-        con.execute(
-            f"INSERT INTO scan_exposure SELECT ?, _row, ? FROM {quote_ident(p.table)} "
-            f"WHERE {present(p.column)}",
-            [p.table, p.element],
-        )
-    for p in personal:
-        if p.element == FREE_TEXT:
-            _scan_free_text(con, p.table, p.column)
-    # Two columns of one element (street + complement) expose it once per row.
-    con.execute(
-        "CREATE OR REPLACE TABLE scan_exposure AS SELECT DISTINCT * FROM scan_exposure "
-        "ORDER BY table_name, _row, element"
-    )
+    _scan_free_text(con, [(p.table, p.column) for p in personal if p.element == FREE_TEXT], workers)
     tables = sorted({p.table for p in personal})
+    for table in tables:
+        structured: dict[str, list[str]] = defaultdict(list)
+        for p in personal:
+            if p.table == table and p.element and p.element != FREE_TEXT:
+                structured[p.element].append(p.column)
+        _insert_exposure(con, table, structured)
     total = 0
     for table in tables:
         total += con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchall()[0][0]
     return int(total)
 
 
-def _scan_free_text(con: duckdb.DuckDBPyConnection, table: str, column: str) -> None:
-    notes = con.execute(
-        f"SELECT _row, {quote_ident(column)} FROM {quote_ident(table)} "
-        f"WHERE {present(column)} ORDER BY _row"
-    ).fetchall()
-    with Progress(f"scan: free text {table}.{column}", total=len(notes), unit="notes") as bar:
-        for start in range(0, len(notes), _BATCH):
-            chunk = notes[start : start + _BATCH]
-            spans_per_note = find_spans_batch(text for _, text in chunk)
-            columns: dict[str, list[object]] = {k: [] for k in _SPAN_FIELDS}
-            for (row, _), spans in zip(chunk, spans_per_note, strict=True):
-                for s in spans:
-                    values = (
-                        table,
-                        column,
-                        row,
-                        s.start,
-                        s.end,
-                        s.element,
-                        s.rule,
-                        s.negated,
-                        s.exposes,
-                    )
-                    for key, value in zip(_SPAN_FIELDS, values, strict=True):
-                        columns[key].append(value)
-            con.register("_scan_spans_batch", pa.table(columns))
-            con.execute("INSERT INTO scan_spans SELECT * FROM _scan_spans_batch")
-            con.unregister("_scan_spans_batch")
-            bar.advance(len(chunk))
+def _scan_free_text(
+    con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]], workers: int | None
+) -> None:
+    """Spans of every free-text column: distinct notes detected once, joined back to rows."""
+    if not columns:
+        return
+    # Lab notes repeat ("RAS", "tube hémolysé"), across tables too: each distinct text is
+    # detected once, and one pool of workers serves every column.
+    distinct = " UNION ".join(
+        f"SELECT CAST({quote_ident(c)} AS VARCHAR) FROM {quote_ident(t)} WHERE {present(c)}"
+        for t, c in columns
+    )
+    notes: list[str] = [r[0] for r in con.execute(distinct).fetchall()]
+    with Progress("scan: free text", total=len(notes), unit="distinct notes") as bar:
+        found = detect_notes(notes, workers, bar.advance)
+    con.register("_scan_notes", pa.table({"note_id": range(len(notes)), "note": notes}))
+    con.register("_scan_note_spans", _spans_table(found))
+    try:
+        for table, column in columns:
+            _insert_spans(con, table, column)
+    finally:
+        con.unregister("_scan_notes")
+        con.unregister("_scan_note_spans")
+
+
+def _insert_spans(con: duckdb.DuckDBPyConnection, table: str, column: str) -> None:
+    # Same order as detecting row by row: by row, then by span (start, end, element).
     con.execute(
-        "INSERT INTO scan_exposure SELECT DISTINCT table_name, _row, element FROM scan_spans "
-        "WHERE table_name = ? AND column_name = ? AND exposes",
+        "INSERT INTO scan_spans SELECT ?, ?, t._row, s.start_pos, s.end_pos, s.element, "
+        f"s.rule, s.negated, s.exposes FROM {quote_ident(table)} t "
+        f"JOIN _scan_notes n ON CAST(t.{quote_ident(column)} AS VARCHAR) = n.note "
+        "JOIN _scan_note_spans s USING (note_id) "
+        "ORDER BY t._row, s.start_pos, s.end_pos, s.element, s.rule",
         [table, column],
     )
 
 
-_SPAN_FIELDS = (
-    "table_name",
-    "column_name",
-    "_row",
-    "start_pos",
-    "end_pos",
-    "element",
-    "rule",
-    "negated",
-    "exposes",
-)
+def _insert_exposure(
+    con: duckdb.DuckDBPyConnection, table: str, structured: dict[str, list[str]]
+) -> None:
+    """Each row's elements once, in (_row, element) order.
+
+    Two columns of one element (street + complement) expose it once per row, and so does
+    a note repeating a structured element.
+    """
+    elements = sorted(structured)
+    parts = [
+        f"SELECT _row, ? AS element FROM {quote_ident(table)} "
+        f"WHERE {' OR '.join(present(c) for c in structured[e])}"
+        for e in elements
+    ]
+    # Free-text elements of the row, from the spans just stored.
+    parts.append("SELECT _row, element FROM scan_spans WHERE table_name = ? AND exposes")
+    con.execute(
+        f"INSERT INTO scan_exposure SELECT DISTINCT ?, _row, element FROM "
+        f"({' UNION ALL '.join(parts)}) ORDER BY _row, element",
+        [table, *elements, table],
+    )
+
+
+def _spans_table(found: Sequence[list[SpanRow]]) -> pa.Table:
+    """One Arrow row per span, keyed by the note's position in the distinct list."""
+    ids: list[int] = []
+    columns: list[list[object]] = [[] for _ in _SPAN_FIELDS]
+    for note_id, spans in enumerate(found):
+        for span in spans:
+            ids.append(note_id)
+            for values, value in zip(columns, span, strict=True):
+                values.append(value)
+    arrays = [pa.array(ids, pa.int64())]
+    arrays += [pa.array(v, t) for v, t in zip(columns, _SPAN_TYPES, strict=True)]
+    return pa.table(arrays, names=["note_id", *_SPAN_FIELDS])

@@ -11,6 +11,7 @@ import duckdb
 
 from vigie.progress import Progress
 from vigie.scan import exposure, overrides
+from vigie.scan.documents import document_summary, scan_documents
 from vigie.scan.profile import ColumnProfile, profile_table
 from vigie.scan.sampling import column_totals, data_columns, row_sample
 from vigie.vocabulary import category
@@ -33,6 +34,7 @@ class ScanReport:
     categories: dict[str, int] = field(default_factory=dict)
     rows: int = 0
     seconds: float = 0.0
+    documents: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +42,7 @@ class ScanReport:
             "elements": self.elements,
             "categories": self.categories,
             "rows": self.rows,
+            "documents": self.documents,
             "seconds": round(self.seconds, 2),
         }
 
@@ -49,7 +52,7 @@ def run_scan(ws: Workspace, settings: dict[str, str | None] | None = None) -> Sc
     started = time.monotonic()
     with ws.connect() as con:
         tables = _tables(con)
-        if not tables:
+        if not tables and not _has_documents(con):
             from vigie.errors import StoreError
 
             raise StoreError(f"{ws.path}: nothing ingested yet; run `vigie ingest` first")
@@ -80,7 +83,9 @@ def run_scan(ws: Workspace, settings: dict[str, str | None] | None = None) -> Sc
                 )
             leak = [(p, s) for k, p, s in profiles if k == "leak"]
             rows = exposure.record_exposure(con, [p for p, _ in leak])
+            documents = scan_documents(con)
         report = _report(con, rows)
+        report.documents = document_summary(con) if documents else {}
     report.seconds = time.monotonic() - started
     ws.record(
         "scan",
@@ -89,11 +94,19 @@ def run_scan(ws: Workspace, settings: dict[str, str | None] | None = None) -> Sc
             "tables": len(tables),
             "columns": len(report.columns),
             "rows": rows,
+            "documents": documents,
             "elements": report.elements,
         },
         started=started,
     )
     return report
+
+
+def _has_documents(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        return bool(con.execute("SELECT count(*) FROM documents").fetchall()[0][0])
+    except duckdb.CatalogException:
+        return False
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
