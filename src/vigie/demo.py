@@ -44,7 +44,9 @@ class DemoReport:
         }
 
 
-def run_demo(out: Path, persons: int = 20_000, seed: int = 2021) -> DemoReport:
+def run_demo(
+    out: Path, persons: int = 20_000, seed: int = 2021, until: str | None = None
+) -> DemoReport:
     """synth -> init -> ingest -> registry add -> later stages; `out` is replaced if a demo."""
     out = Path(out)
     _clear_previous_demo(out)
@@ -85,6 +87,8 @@ def run_demo(out: Path, persons: int = 20_000, seed: int = 2021) -> DemoReport:
     timed("registry", registries)
     for stage, action in _later_stages(ws, incident):
         timed(stage, action)
+        if stage == until:  # tests stop early to run a stage with their own options
+            break
     return report
 
 
@@ -123,7 +127,7 @@ def _later_stages(ws: Workspace, incident: Path) -> list[tuple[str, Callable[[],
         assessment, entry = assess_workspace(ws, now=clock)
         return {
             "severity": assessment.severity.level,
-            "notify_cnil": assessment.to_dict()["notify_sa"]["required"],
+            "notify_cnil": bool(assessment.to_dict()["notify_sa"]["required"]),
             "register": str(entry.relative_to(ws.path)),
         }
 
@@ -133,7 +137,26 @@ def _later_stages(ws: Workspace, incident: Path) -> list[tuple[str, Callable[[],
         result = build_report(ws, now=clock)
         return {"html": str(result.html.relative_to(ws.path)), "kib": result.bytes // 1024}
 
-    return [("scan", scan), ("link", link), ("assess", assess), ("report", report)]
+    def notify() -> dict[str, Any]:
+        from vigie.notify.run import NotifyOptions, notify_workspace
+
+        letter_date = clock.date() if clock else None
+        result = notify_workspace(ws, NotifyOptions(letter_date=letter_date))
+        not_sent = result.get("not_sent", {})
+        return {
+            "letters": result["letters"],
+            "not_sent": sum(v for v in not_sent.values() if isinstance(v, int)),
+            "batches": result["batches"],
+            "out": str(Path(result["out"]).relative_to(ws.path)),
+        }
+
+    return [
+        ("scan", scan),
+        ("link", link),
+        ("assess", assess),
+        ("report", report),
+        ("notify", notify),
+    ]
 
 
 def _day_after_awareness(ws: Workspace) -> datetime | None:

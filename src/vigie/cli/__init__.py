@@ -37,6 +37,7 @@ def _register_verbs() -> None:
         demo_verbs,
         ingest_verbs,
         link_verbs,
+        notify_verbs,
         report_verbs,
         scan_verbs,
         synth_verbs,

@@ -51,13 +51,13 @@ def connect(path: Path, key: str, *, temp_dir: Path | None = None) -> duckdb.Duc
     )
     try:
         con.execute(f"LOAD '{_httpfs_extension()}'")
+        con.execute(f"SET temp_directory = '{(temp_dir or path.parent / '.tmp')}'")
         # Spilled intermediate results hold personal data too.
         con.execute("SET temp_file_encryption = true")
         # A missing table must be an error, never a Python variable of the same name.
         con.execute("SET python_enable_replacements = false")
         # stdout carries --json documents: DuckDB must never draw its own progress bar there.
         con.execute("SET enable_progress_bar = false")
-        con.execute(f"SET temp_directory = '{(temp_dir or path.parent / '.tmp')}'")
         con.execute(f"ATTACH '{path}' AS {ALIAS} (ENCRYPTION_KEY '{_quote(key)}')")
         con.execute(f"USE {ALIAS}")
     except duckdb.InvalidInputException as exc:

@@ -1,0 +1,189 @@
+"""Verbs of the notify stage: `vigie notify` (letters, filings, tracking) and `vigie verify`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vigie.cli import app
+from vigie.cli._common import Result, open_workspace, verb, workspace_argument
+from vigie.errors import ConfigError
+
+PERSONAL = "these files hold personal data (owner-only, 0600): keep them inside WS/out"
+
+
+class _DefaultGroup(click.Group):
+    """`vigie notify WS ...` runs `notify run`; `vigie notify status WS` the subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@app.group(cls=_DefaultGroup)
+def notify() -> None:
+    """Letters to every affected person, print batches, e-mail/SMS variants, filings.
+
+    \b
+    Example:
+      vigie notify incident                       # same as `vigie notify run incident`
+      vigie notify status incident --import returns.csv
+      vigie notify incident --resend
+    """
+
+
+@notify.command("run")
+@workspace_argument
+@click.option(
+    "--template",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="DIR",
+    help="A copy of the default template folder, edited (letter.typ, parts.typ).",
+)
+@click.option("--batch-size", default=1000, show_default=True, help="Letters per PDF.")
+@click.option("--jobs", default=2, show_default=True, help="Processes writing batches.")
+@click.option("--date", "letter_date", metavar="YYYY-MM-DD", help="Date on the letters.")
+@click.option("--verify-url", metavar="URL", help="Verification page printed and in the QR.")
+@click.option("--reissue", is_flag=True, help="New letters and codes (old codes stay valid).")
+@click.option("--resend", is_flag=True, help="Letters for returned mail, at a newer address.")
+@verb
+def notify_run(
+    workspace: Path,
+    template: Path | None,
+    batch_size: int,
+    jobs: int,
+    letter_date: str | None,
+    verify_url: str | None,
+    reissue: bool,
+    resend: bool,
+) -> Result:
+    """Write a letter for every notifiable person, and the filings, under WS/out/notify/.
+
+    Letters go in batch PDFs sorted by postcode with a manifest.csv for the print house;
+    each carries a verification code (`vigie verify`). Deceased persons and persons with
+    no usable address get no letter and are listed in not_sent.csv. Running again
+    changes nothing once letters are issued (see --reissue, --resend).
+
+    \b
+    Example:
+      vigie notify incident --date 2021-03-01
+      vigie notify run incident --template my-template --batch-size 500 --json
+    """
+    from vigie.notify.run import NotifyOptions, notify_workspace
+
+    options = NotifyOptions(
+        template=template,
+        batch_size=batch_size,
+        processes=max(1, jobs),
+        letter_date=_parse_date(letter_date),
+        verify_url=verify_url,
+        reissue=reissue,
+    )
+    ws = open_workspace(workspace)
+    if resend:
+        from vigie.notify.tracking import resend_returned
+
+        data = resend_returned(ws, options)
+        return Result(data, _resend_text(data))
+    data = notify_workspace(ws, options)
+    return Result(data, _text(data))
+
+
+def _parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(f"--date: not a YYYY-MM-DD date: {text[:20]}") from None
+
+
+def _text(d: dict[str, Any]) -> str:
+    if d.get("already_issued"):
+        head = f"letters already issued (issue {d['issue']}): nothing changed; --reissue for new"
+    else:
+        head = f"{d['letters']:,} letters in {d['batches']} batch PDFs (issue {d['issue']})"
+    not_sent = ", ".join(f"{r} {n:,}" for r, n in d["not_sent"].items() if n) or "none"
+    lines = [
+        head,
+        f"persons {d['persons']:,} = letters {d['letters']:,} + not sent ({not_sent})",
+        f"letters:  {d['out']}  ({PERSONAL})",
+        f"filings:  {d.get('filings', '')}",
+    ]
+    if "channels" in d:
+        c = d["channels"]
+        lines.insert(2, f"e-mail variants {c['email']:,}, SMS variants {c['sms']:,}")
+    return "\n".join(lines)
+
+
+def _resend_text(d: dict[str, Any]) -> str:
+    if not d["letters"]:
+        return (
+            f"no letter to resend ({d['returned']} returned, "
+            f"{d['no_newer_address']} with no newer address)"
+        )
+    return (
+        f"{d['letters']:,} letters resent at a newer address (issue {d['issue']}); "
+        f"{d['no_newer_address']:,} returned letters have no newer address\n"
+        f"letters:  {d['out']}  ({PERSONAL})"
+    )
+
+
+@notify.command("status")
+@workspace_argument
+@click.option(
+    "--import",
+    "import_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="CSV from the print house or La Poste: letter_id,status[,date].",
+)
+@verb
+def notify_status(workspace: Path, import_file: Path | None) -> Result:
+    """Record and show what became of each letter: sent, delivered, returned.
+
+    The CSV has a header with `letter_id` and `status` (sent | delivered | returned;
+    "NPAI" and "n'habite pas à l'adresse indiquée" mean returned) and optionally `date`.
+
+    \b
+    Example:
+      vigie notify status incident --import laposte-retours.csv
+      vigie notify status incident --json
+    """
+    from vigie.notify.tracking import import_status, status_counts
+
+    ws = open_workspace(workspace)
+    imported = import_status(ws, import_file) if import_file else None
+    counts = status_counts(ws)
+    data: dict[str, Any] = {"status": counts}
+    lines = [f"{k}: {v:,}" for k, v in counts.items()]
+    if imported is not None:
+        data["imported"] = imported
+        lines.insert(0, f"imported {imported['rows']:,} rows from {import_file}")
+    return Result(data, "\n".join(lines))
+
+
+@app.command()
+@workspace_argument
+@click.argument("code")
+@verb
+def verify(workspace: Path, code: str) -> Result:
+    """Check a letter's verification code: genuine codes give the issuer and the date.
+
+    Exit 0 for a genuine code, 1 for anything else. Nothing personal is shown.
+
+    \b
+    Example:
+      vigie verify incident 7KQ2-M9XD-4TRB
+    """
+    from vigie.notify.run import verify_code
+
+    found = verify_code(open_workspace(workspace), code)
+    if found is None:
+        return Result({"genuine": False}, "not a genuine code: this letter is not from us", 1)
+    data = {"genuine": True, "issuer": found.issuer, "issued_on": found.issued_on.isoformat()}
+    return Result(data, f"genuine: issued by {found.issuer} on {found.issued_on.isoformat()}")

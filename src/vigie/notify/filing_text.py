@@ -1,0 +1,212 @@
+"""The content of the filing drafts: each field with the article or form it answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from vigie.notify.letters import write_private
+from vigie.notify.variants import DEFAULT_MEASURES
+from vigie.notify.wording import GENERAL_ADVICE
+
+CATEGORY_FR = {
+    "identity": "identité (nom, prénoms, date de naissance, sexe)",
+    "contact": "coordonnées (adresse, téléphone, courriel)",
+    "national_id": "numéro d'identification national (NIR)",
+    "financial": "données financières",
+    "credentials": "identifiants de connexion",
+    "health": "données de santé (art. 9 RGPD)",
+    "genetic": "données génétiques (art. 9 RGPD)",
+    "minors": "personnes mineures",
+    "location": "localisation",
+    "behavioural": "données comportementales",
+    "special_other": "autres catégories particulières",
+}
+# Recital 85 harms, keyed by the category that makes each likely.
+CONSEQUENCES = {
+    "contact": "hameçonnage et escroqueries ciblées (appels, SMS, courriels, courriers)",
+    "national_id": "usurpation d'identité, fraude aux prestations sociales",
+    "financial": "fraude et perte financière",
+    "credentials": "prise de contrôle de comptes",
+    "health": "atteinte à la confidentialité de données couvertes par le secret médical, "
+    "discrimination, chantage, atteinte à la réputation",
+    "genetic": "révélation d'informations génétiques concernant aussi les apparentés",
+    "minors": "atteinte visant des personnes vulnérables (mineurs)",
+}
+CAUSE_FR = {
+    "exfiltration": "exfiltration de données (copie non autorisée)",
+    "ransomware": "rançongiciel",
+    "human_error": "erreur humaine",
+    "lost_device": "perte ou vol d'un appareil",
+    "mispostal": "envoi à un mauvais destinataire",
+    "social_engineering": "ingénierie sociale",
+    "other": "autre",
+}
+
+
+def _f(label: str, value: Any, cite: str = "") -> dict[str, Any]:
+    return {
+        "label": label,
+        "cite": cite,
+        "value": value if value not in (None, "") else "à compléter",
+    }
+
+
+def _controllers(facts: dict[str, Any]) -> list[str]:
+    return [
+        f"{c.get('name')} — DPO : {c.get('dpo_email') or 'à compléter'}"
+        for c in facts.get("controllers") or []
+        if isinstance(c, dict)
+    ]
+
+
+def _categories(figures: dict[str, Any], facts: dict[str, Any]) -> list[str]:
+    found = figures["assessment"].get("data_categories") or facts.get("data_categories") or []
+    return [CATEGORY_FR.get(c, c) for c in found]
+
+
+def cnil_notification(
+    facts: dict[str, Any], figures: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """The CNIL notification draft: Art. 33(3)(a)-(d) and the usual form headings."""
+    a = figures["assessment"]
+    sa = a.get("notify_sa", {})
+    ds = a.get("notify_ds", {})
+    initial = not facts.get("sa_notified_at")
+    cats = a.get("data_categories") or facts.get("data_categories") or []
+    consequences = [CONSEQUENCES[c] for c in cats if c in CONSEQUENCES]
+    elements = [f"{e} : {n} personnes" for e, n in figures["elements"].items()]
+    sections = [
+        {"heading": "Notification", "fields": [
+            _f("Type", "initiale" if initial else "complémentaire", "RGPD art. 33(4) ; CNIL"),
+            _f("Date du projet", now.date().isoformat()),
+            _f("Responsables de traitement et DPO", _controllers(facts), "art. 33(3)(b)"),
+            _f("Sous-traitant", facts.get("processor"), "art. 33(2)"),
+        ]},
+        {"heading": "Chronologie", "fields": [
+            _f("Début de la violation", facts.get("occurred_at"), "formulaire CNIL"),
+            _f("Prise de connaissance", facts.get("aware_at"), "art. 33(1)"),
+            _f("Échéance des 72 heures", sa.get("deadline"), "art. 33(1)"),
+            _f("Motifs du retard", sa.get("late_notification_must_add") or "sans objet",
+               "art. 33(1)"),
+        ]},
+        {"heading": "Nature de la violation", "fields": [
+            _f("Nature", ", ".join(facts.get("breach_types") or []), "art. 33(3)(a)"),
+            _f("Origine", CAUSE_FR.get(str(facts.get("cause")), facts.get("cause"))),
+            _f("Acte malveillant", "oui" if facts.get("malicious") else "non"),
+            _f("Données publiées", "oui" if facts.get("published") else "non"),
+            _f("Circonstances", facts.get("title")),
+        ]},
+        {"heading": "Données et personnes", "fields": [
+            _f("Catégories de données", _categories(figures, facts), "art. 33(3)(a)"),
+            _f("Éléments exposés (personnes)", elements, "vigie scan, link"),
+            _f("Nombre approximatif de personnes", figures["persons"], "art. 33(3)(a)"),
+            _f("dont mineurs", a.get("facts", {}).get("minors")),
+            _f("Nombre approximatif d'enregistrements", figures["records"], "art. 33(3)(a)"),
+            _f("Personnes par responsable", [f"{c} : {n}" for c, n in
+                                              figures["per_controller"].items()]),
+        ]},
+        {"heading": "Conséquences et gravité", "fields": [
+            _f("Conséquences probables", consequences, "art. 33(3)(c) ; considérant 85"),
+            _f("Gravité (ENISA)", f"{a.get('severity', {}).get('level')} "
+               f"({a.get('severity', {}).get('score')})", "ENISA 2013"),
+            _f("Risque élevé pour les personnes", "oui" if ds.get("required") else "non",
+               "art. 34(1)"),
+        ]},
+        {"heading": "Mesures", "fields": [
+            _f("Mesures prises ou envisagées", DEFAULT_MEASURES + " (à adapter)", "art. 33(3)(d)"),
+            _f("Information des personnes", f"courrier individuel à {figures['letters']} "
+               f"personnes ; non envoyés : {figures['not_sent'] or 'aucun'}", "art. 34"),
+            _f("Transfrontalier", "à confirmer (personnes résidant en France)", "art. 56"),
+        ]},
+    ]  # fmt: skip
+    return {
+        "title": "Notification de violation de données à la CNIL",
+        "subtitle": "Projet à relire avant dépôt sur le téléservice de la CNIL — "
+        + str(facts.get("title", "")),
+        "sections": sections,
+    }
+
+
+def health_report(facts: dict[str, Any], figures: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The health-sector incident report draft (CSP L.1111-8-2, D.1111-16-2 to -4)."""
+    hr = figures["assessment"].get("health_report", {})
+    found = figures["assessment"].get("data_categories") or facts.get("data_categories") or []
+    health = "oui" if "health" in found else "à préciser"
+    sections = [
+        {"heading": "Signalement", "fields": [
+            _f("Obligatoire", "oui" if hr.get("required") else "à apprécier", "CSP L.1111-8-2"),
+            _f("Destinataire", hr.get("authority") or "ARS / ANS (CERT Santé)", "D.1111-16-3"),
+            _f("Portail", hr.get("portal") or "signalement.social-sante.gouv.fr"),
+            _f("Délai", hr.get("when") or "sans délai"),
+            _f("Structures déclarantes", _controllers(facts)),
+            _f("Date du projet", now.date().isoformat()),
+        ]},
+        {"heading": "Incident", "fields": [
+            _f("Date de l'incident", facts.get("occurred_at")),
+            _f("Date de détection", facts.get("aware_at")),
+            _f("Origine", CAUSE_FR.get(str(facts.get("cause")), facts.get("cause"))),
+            _f("Périmètre", f"{figures['persons']} patients, {len(figures['per_controller'])} "
+               "structures"),
+            _f("Impact sur la confidentialité des données de santé", health),
+            _f("Impact sur la sécurité des soins et le fonctionnement", None),
+            _f("Suites données", DEFAULT_MEASURES + " (à adapter)"),
+        ]},
+    ]  # fmt: skip
+    return {
+        "title": "Signalement d'incident de sécurité des systèmes d'information (santé)",
+        "subtitle": "Projet — à déposer sur signalement.social-sante.gouv.fr ; distinct de la "
+        "notification à la CNIL",
+        "sections": sections,
+    }
+
+
+def public_communication(facts: dict[str, Any], figures: dict[str, Any]) -> str:
+    """A public notice (Art. 34(3)(c)), also for persons no letter can reach."""
+    cats = "\n".join(f"- {c}" for c in _categories(figures, facts))
+    unreachable = sum(n for r, n in figures["not_sent"].items() if r != "deceased")
+    return (
+        f"# Communication publique — {facts.get('title', 'violation de données')}\n\n"
+        "*Projet généré par vigie, à relire et adapter avant publication.*\n\n"
+        f"Le {facts.get('occurred_at', '…')}, des données de patients des laboratoires "
+        "suivants ont été copiées sans autorisation puis diffusées :\n\n"
+        + "\n".join(f"- {c}" for c in figures["per_controller"])
+        + f"\n\nEnviron {figures['persons']} personnes sont concernées. Les données en cause :\n\n"
+        f"{cats}\n\nChaque personne dont nous connaissons l'adresse reçoit un courrier "
+        "personnel portant un code de vérification. "
+        f"Nous n'avons pas d'adresse utilisable pour {unreachable} personnes : si vous avez été "
+        "prélevé dans l'un de ces laboratoires, contactez son délégué à la protection des "
+        f"données.\n\n## Nos conseils\n\n{GENERAL_ADVICE}\n\nMéfiez-vous des appels et messages "
+        "qui se disent de l'Assurance Maladie, d'une mutuelle ou d'un laboratoire. Un courrier "
+        "dont le code ne se vérifie pas ne vient pas de nous.\n\n## Contacts\n\n"
+        + "\n".join(f"- {c}" for c in _controllers(facts))
+        + "\n\nVous pouvez adresser une réclamation à la CNIL (www.cnil.fr/plaintes).\n"
+    )
+
+
+def write_csv(path: Path, header: list[str], rows: list[tuple[Any, ...]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    write_private(path, buffer.getvalue().encode("utf-8"))
+
+
+def controller_counts(controller: str, persons: int, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """Counts of one controller's package (rows from filings._CONTROLLER_PERSONS)."""
+    notice = Counter(str(r[6]) for r in rows)
+    tiers = Counter(str(r[7]) for r in rows)
+    elements: Counter[str] = Counter()
+    for r in rows:
+        elements.update(e for e in str(r[8] or "").split("|") if e)
+    return {
+        "controller": controller,
+        "persons": persons,
+        "notice": dict(sorted(notice.items())),
+        "tiers": dict(sorted(tiers.items())),
+        "elements": dict(elements.most_common()),
+    }

@@ -1,0 +1,179 @@
+"""Write one issue of letters: ids and codes, parts, batch PDFs, manifest, not-sent list,
+e-mail/SMS variants, then the store rows, all in one transaction at the end (a run killed
+half-way leaves no rows, and its folder is cleared by the next run)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from vigie.notify import codes, letters, records
+from vigie.notify.channels import Contact, write_channels
+from vigie.notify.people import Planned
+from vigie.notify.variants import IncidentText, letter_text
+from vigie.progress import Progress
+from vigie.workspace import transaction
+
+MANIFEST_FIELDS = (
+    "letter_id",
+    "batch",
+    "first_page",
+    "last_page",
+    "postcode",
+    "controller",
+    "variant",
+)
+
+
+@dataclass(frozen=True)
+class IssueSpec:
+    issue: int
+    kind: str  # initial | reissue | resend
+    out: Path
+    inc: IncidentText
+    template: Path
+    dpo: dict[str, str]
+    fallback_sender: str
+    batch_size: int = 1000
+    processes: int = 2
+
+
+@dataclass
+class IssueOutcome:
+    letters: int = 0
+    batches: int = 0
+    not_sent: dict[str, int] = field(default_factory=dict)
+    channels: dict[str, int] = field(default_factory=dict)
+    parts: int = 0
+
+
+def letter_id(issue: int, seq: int) -> str:
+    return f"L{issue:02d}-{seq:06d}"
+
+
+def address_hash(lines: tuple[str, ...] | list[str]) -> str:
+    """Digest of the delivery lines (not the name): tells a new address from the old one."""
+    start = 2 if lines and lines[0].startswith("Aux ") else 1
+    return hashlib.sha256("\n".join(lines[start:]).encode("utf-8")).hexdigest()[:32]
+
+
+def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str, Any]:
+    parts = letters.PartTable()
+    shared: dict[tuple[Any, ...], dict[str, int]] = {}
+    live: list[dict[str, Any]] = []
+    code_rows, letter_rows, contacts = [], [], []
+    for seq, plan in enumerate(planned, 1):
+        person = plan.person
+        sender = person.controllers[0] if person.controllers else spec.fallback_sender
+        dpo = spec.dpo.get(sender) or spec.dpo.get(spec.fallback_sender, "")
+        text = letter_text(
+            {"sex": person.recipient.sex},
+            address=plan.address,
+            minor=person.recipient.minor,
+            tier=plan.tier,
+            elements=list(person.elements),
+            sender=sender,
+            dpo=dpo,
+            inc=spec.inc,
+            with_parts=False,
+        )
+        # Letters with the same sender, variant, tier and exposure share every part.
+        key = (sender, dpo, person.recipient.minor, plan.tier, person.elements)
+        if key not in shared:
+            full = letter_text({}, address=plan.address, minor=person.recipient.minor,
+                               tier=plan.tier, elements=list(person.elements), sender=sender,
+                               dpo=dpo, inc=spec.inc)  # fmt: skip
+            shared[key] = {k: parts.add(k, v) for k, v in full.parts.items()}
+        lid, code = letter_id(spec.issue, seq), codes.new_code()
+        live.append({**text.live, "id": lid, "code": code, "parts": shared[key]})
+        code_rows.append((codes.code_hash(secret, code), lid, sender, spec.inc.letter_date))
+        batch = f"batch-{(seq - 1) // spec.batch_size + 1:04d}"
+        first = ((seq - 1) % spec.batch_size) * letters.PAGES_PER_LETTER + 1
+        letter_rows.append(
+            [lid, spec.issue, person.person_id, batch, first, first + 1, plan.address[-1][:5],
+             sender, text.live["variant"], plan.tier, bool(person.email), bool(person.phone),
+             address_hash(plan.address), None]
+        )  # fmt: skip
+        contacts.append(
+            Contact(lid, code, sender, dpo, person.email, person.phone, person.recipient.minor)
+        )
+    return {"parts": parts, "live": live, "codes": code_rows, "rows": letter_rows,
+            "contacts": contacts}  # fmt: skip
+
+
+def _render(spec: IssueSpec, composed: dict[str, Any]) -> int:
+    build = spec.out / ".build"
+    letters.prepare_build(spec.template, build, composed["parts"])
+    live = composed["live"]
+    jobs = [
+        letters.BatchJob(
+            name=f"batch-{n:04d}",
+            path=spec.out / "letters" / f"batch-{n:04d}.pdf",
+            letters=live[start : start + spec.batch_size],
+            verify_url=spec.inc.verify_url,
+        )
+        for n, start in enumerate(range(0, len(live), spec.batch_size), 1)
+    ]
+    try:
+        with Progress("letters", total=len(live), unit="letters") as bar:
+            for _, count in letters.render_batches(jobs, build, spec.processes):
+                bar.advance(count)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+    return len(jobs)
+
+
+def _csv(path: Path, header: tuple[str, ...], rows: list[list[Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    letters.write_private(path, buffer.getvalue().encode("utf-8"))
+
+
+def write_issue(
+    con: duckdb.DuckDBPyConnection,
+    spec: IssueSpec,
+    planned: list[Planned],
+    not_sent: list[tuple[str, str]],
+    secret: bytes,
+    resend_of: dict[str, str] | None = None,
+) -> IssueOutcome:
+    """Render and record one issue; the store rows go in last, in one transaction."""
+    if spec.out.exists():
+        shutil.rmtree(spec.out)  # left by a run killed before it recorded anything
+    spec.out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    spec.out.mkdir(mode=0o700)
+    composed = _compose(spec, planned, secret)
+    rows = composed["rows"]
+    for row in rows:
+        row[13] = (resend_of or {}).get(row[2])
+    outcome = IssueOutcome(letters=len(rows), parts=len(composed["parts"].items))
+    outcome.batches = _render(spec, composed)
+    _csv(spec.out / "manifest.csv", MANIFEST_FIELDS, [[r[0], r[3], r[4], r[5], r[6], r[7], r[8]]
+                                                        for r in rows])  # fmt: skip
+    _csv(spec.out / "not_sent.csv", ("person_id", "reason"), [list(x) for x in not_sent])
+    outcome.channels = write_channels(spec.out, composed["contacts"], spec.inc)
+    with transaction(con):
+        con.execute(
+            "INSERT INTO notify_issues VALUES (?, ?, now(), ?, ?)",
+            [spec.issue, spec.kind, len(rows), str(spec.out)],
+        )
+        records.insert_rows(con, "notify_letters", records.LETTER_COLUMNS, rows)
+        records.insert_rows(
+            con,
+            "notify_not_sent",
+            ("issue", "person_id", "reason"),
+            [(spec.issue, pid, reason) for pid, reason in not_sent],
+        )
+        codes.store_codes(con, composed["codes"])
+    for _, reason in not_sent:
+        outcome.not_sent[reason] = outcome.not_sent.get(reason, 0) + 1
+    return outcome

@@ -1,0 +1,200 @@
+"""Render letters with Typst: batch PDFs sorted by postcode, written in parallel.
+
+Most of a letter is the same for many people (what happened, the advice for a given set
+of exposed elements, the rights paragraph). Each distinct part is typeset once into
+`fragments.pdf` (one page per part, cut to its height) and placed in the letters as a PDF
+image; only the address, subject, code and QR are typeset per letter. This is what takes
+Typst from ~100 to well over 1,000 two-page letters per second (docs/letters.md).
+
+Each worker process keeps one `typst.Compiler` and gets whole batches; QR codes are made
+in the worker with a fixed mask (segno's mask search was the largest single cost,
+LIBRARIES.md); PDFs are written 0600. A letter is exactly two pages, so letter i of a
+batch is on pages 2i+1 and 2i+2; a batch with any other page count is an error naming
+the letter at fault.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from vigie.errors import ConfigError, InputError
+from vigie.notify.variants import BODY_WIDTH_MM, PART_WIDTHS_MM
+
+PAGES_PER_LETTER = 2
+DEFAULT_TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_FILES = ("letter.typ", "parts.typ", "fragments.typ")
+FRAGMENTS_PDF = "fragments.pdf"
+# A fixed PDF timestamp: the same letters give the same bytes (reproducible runs).
+PDF_TIMESTAMP = int(datetime(2021, 1, 1, tzinfo=UTC).timestamp())
+BATCHES_PER_WORKER = 8
+_PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
+
+_compiler: Any = None
+
+
+@dataclass
+class PartTable:
+    """Distinct parts, each with its page number in fragments.pdf (1-based)."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, kind: str, fields: dict[str, Any]) -> int:
+        key = kind + "\x00" + json.dumps(fields, ensure_ascii=False, sort_keys=True)
+        page = self.pages.get(key)
+        if page is None:
+            width = PART_WIDTHS_MM.get(kind, BODY_WIDTH_MM)
+            self.items.append({"kind": kind, "width": width, "fields": fields})
+            page = self.pages[key] = len(self.items)
+        return page
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    name: str
+    path: Path
+    letters: list[dict[str, Any]]
+    verify_url: str | None = None
+
+
+def template_dir(folder: Path | None) -> Path:
+    """The template folder (default: the one vigie ships), checked for its three files."""
+    path = Path(folder) if folder else DEFAULT_TEMPLATE_DIR
+    missing = [name for name in TEMPLATE_FILES if not (path / name).is_file()]
+    if missing:
+        raise ConfigError(f"{path}: template folder lacks {', '.join(missing)}")
+    return path
+
+
+def prepare_build(template: Path, build: Path, parts: PartTable) -> None:
+    """Copy the template into `build` and typeset every distinct part once."""
+    import typst
+
+    build.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for name in TEMPLATE_FILES:
+        shutil.copyfile(template / name, build / name)
+    data = json.dumps({"fragments": parts.items}, ensure_ascii=False)
+    compiler = typst.Compiler(
+        str(build / "fragments.typ"), root=str(build), ignore_system_fonts=True
+    )
+    try:
+        pdf = compiler.compile(
+            format="pdf", sys_inputs={"data": data}, pdf_tags=False, timestamp=PDF_TIMESTAMP
+        )
+    except typst.TypstError as exc:
+        raise ConfigError(f"{template / 'parts.typ'}: {_typst_message(exc)}") from None
+    write_private(build / FRAGMENTS_PDF, pdf_bytes(pdf))
+
+
+def pdf_bytes(result: object) -> bytes:
+    """Typst's compile result for a PDF (typed loosely by the binding: PNG gives a list)."""
+    if not isinstance(result, bytes):
+        raise TypeError("Typst returned no PDF bytes")
+    return result
+
+
+def qr_svg(content: str) -> str:
+    """An SVG QR code; mask 0 fixed so segno does not try all eight (still decodes)."""
+    import segno
+
+    buffer = io.BytesIO()
+    qr = segno.make(content, error="m", mask=0, micro=False)
+    qr.save(buffer, kind="svg", xmldecl=False, svgns=True, nl=False, border=4)
+    return buffer.getvalue().decode("ascii")
+
+
+def qr_content(code: str, verify_url: str | None) -> str:
+    return f"{verify_url.rstrip('/')}/?code={code}" if verify_url else f"VIGIE {code}"
+
+
+def _init_worker(build: str) -> None:
+    import typst
+
+    global _compiler
+    _compiler = typst.Compiler(
+        str(Path(build) / "letter.typ"), root=build, ignore_system_fonts=True
+    )
+
+
+def _compile(data: str, check: bool) -> bytes:
+    inputs = {"data": data, "check": "1" if check else ""}
+    pdf = _compiler.compile(
+        format="pdf", sys_inputs=inputs, pdf_tags=False, timestamp=PDF_TIMESTAMP
+    )
+    return pdf_bytes(pdf)
+
+
+def render_batch(job: BatchJob) -> tuple[str, int]:
+    """Compile one batch into its PDF (in a worker); returns (name, letters)."""
+    import typst
+
+    letters = [
+        {**one, "qr": qr_svg(qr_content(one["code"], job.verify_url))} for one in job.letters
+    ]
+    data = json.dumps({"letters": letters}, ensure_ascii=False)
+    try:
+        pdf = _compile(data, check=False)
+        if len(_PAGE.findall(pdf)) != PAGES_PER_LETTER * len(letters):
+            _compile(data, check=True)  # raises, naming the letter
+            raise InputError("page count differs from two pages per letter", path=job.name)
+    except typst.TypstError as exc:
+        # Typst's message names the template line or the letter id; never a data value.
+        raise InputError(_typst_message(exc), path=job.name) from None
+    write_private(job.path, pdf)
+    return job.name, len(letters)
+
+
+def _typst_message(exc: Exception) -> str:
+    lines = str(getattr(exc, "message", "") or exc).strip().splitlines()
+    first = next((line for line in lines if "does not fit on two pages" in line), None)
+    if first:
+        return first.split("assertion failed: ")[-1]
+    return f"the template does not compile: {lines[0] if lines else type(exc).__name__}"
+
+
+def write_private(path: Path, content: bytes) -> None:
+    """Write a file readable by its owner only (letters hold personal data)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(path.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+    os.replace(tmp, path)
+
+
+def render_batches(
+    jobs: list[BatchJob], build: Path, processes: int = 2
+) -> Iterator[tuple[str, int]]:
+    """Render every batch on `processes` worker processes; yields as batches finish.
+
+    Typst's caches grow by ~150 MB per 1,000 letters and live as long as the process, so
+    workers are replaced after BATCHES_PER_WORKER batches each: a fresh pool per round
+    (ProcessPoolExecutor's own max_tasks_per_child can hang on Python 3.11).
+    """
+    if not jobs:
+        return
+    workers = max(1, min(processes, len(jobs)))
+    if workers == 1 and len(jobs) <= BATCHES_PER_WORKER:
+        _init_worker(str(build))
+        for job in jobs:
+            yield render_batch(job)
+        return
+    # Spawned, not forked: Typst's threads in this process would deadlock a forked child.
+    spawn = multiprocessing.get_context("spawn")
+    per_round = workers * BATCHES_PER_WORKER
+    for start in range(0, len(jobs), per_round):
+        with ProcessPoolExecutor(
+            workers, mp_context=spawn, initializer=_init_worker, initargs=(str(build),)
+        ) as pool:
+            yield from pool.map(render_batch, jobs[start : start + per_round])

@@ -1,0 +1,117 @@
+"""Who gets a letter: every person of `persons`, each either planned for a letter or
+listed with the reason they get none (deceased, no usable address, nothing exposed).
+The reasons add up: persons = letters + every not-sent reason (tested)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from vigie.assess.tiers import tier_for
+from vigie.errors import StoreError
+from vigie.notify.address import AddressProblem, Recipient, format_address
+from vigie.notify.variants import is_minor
+from vigie.workspace import table_exists
+
+NOT_SENT_REASONS = (
+    "deceased",
+    "no_address",
+    "bad_postcode",
+    "address_too_long",
+    "address_too_many_lines",
+    "no_exposure",
+)
+_PROBLEM_REASON = {
+    "no_address": "no_address",
+    "bad_postcode": "bad_postcode",
+    "line_too_long": "address_too_long",
+    "too_many_lines": "address_too_many_lines",
+}
+
+_PEOPLE_SQL = """
+SELECT p.person_id, p.sex, p.first_names, p.surname, p.address, p.postcode, p.city,
+    p.birth_date, coalesce(p.deceased, false), coalesce(p.controllers, []), p.email, p.phone,
+    {tier}, coalesce(e.elements, [])
+FROM persons p
+LEFT JOIN (SELECT person_id, list_sort(list(DISTINCT element)) AS elements
+           FROM person_exposure GROUP BY 1) e USING (person_id)
+{risk_join}
+ORDER BY p.person_id
+"""
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: str
+    recipient: Recipient
+    deceased: bool
+    controllers: tuple[str, ...]
+    email: str | None
+    phone: str | None
+    tier: str | None
+    elements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A person who gets a letter, with the address block to print."""
+
+    person: Person
+    address: tuple[str, ...]
+    tier: str
+
+
+def load_people(con: duckdb.DuckDBPyConnection, on: date) -> list[Person]:
+    """Every person with the fields a letter needs; minors are judged on `on`."""
+    for table in ("persons", "person_exposure"):
+        if not table_exists(con, table):
+            raise StoreError(f"no {table} table: run `vigie link` (and `vigie assess`) first")
+    has_risk = table_exists(con, "person_risk")
+    sql = _PEOPLE_SQL.format(
+        tier="r.tier" if has_risk else "NULL",
+        risk_join="LEFT JOIN person_risk r USING (person_id)" if has_risk else "",
+    )
+    return [_person(row, on) for row in con.execute(sql).fetchall()]
+
+
+def _person(row: tuple[Any, ...], on: date) -> Person:
+    (pid, sex, first, surname, address, postcode, city, dob, deceased, controllers) = row[:10]
+    email, phone, tier, elements = row[10:]
+    recipient = Recipient(sex, first, surname, address, postcode, city, is_minor(dob, on))
+    return Person(
+        pid, recipient, bool(deceased), tuple(controllers), email, phone, tier, tuple(elements)
+    )
+
+
+def plan(people: list[Person]) -> tuple[list[Planned], list[tuple[str, str]]]:
+    """Letters to write, sorted by postcode (print-house order), and (person, reason)."""
+    planned: list[Planned] = []
+    not_sent: list[tuple[str, str]] = []
+    for person in people:
+        if person.deceased:
+            not_sent.append((person.person_id, "deceased"))
+            continue
+        if not person.elements:
+            not_sent.append((person.person_id, "no_exposure"))
+            continue
+        block = format_address(person.recipient)
+        if isinstance(block, AddressProblem):
+            not_sent.append((person.person_id, _PROBLEM_REASON[block.code]))
+            continue
+        tier = person.tier or tier_for(person.elements)[0]
+        planned.append(Planned(person, block, tier))
+    planned.sort(key=lambda p: (p.address[-1][:5], p.person.person_id))
+    return planned, not_sent
+
+
+def reconcile(persons: int, letters: int, not_sent: list[tuple[str, str]]) -> dict[str, int]:
+    """The not-sent counts by reason; raises if the figures do not add up to `persons`."""
+    counts = {reason: 0 for reason in NOT_SENT_REASONS}
+    for _, reason in not_sent:
+        counts[reason] += 1
+    if letters + sum(counts.values()) != persons:
+        raise StoreError(f"notify: {persons} persons but {letters} letters + {counts} not sent")
+    return counts
