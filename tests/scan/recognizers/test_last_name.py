@@ -1,6 +1,7 @@
 import pytest
 
 from tests.scan.recognizers._table import check
+from vigie.scan.recognizers import get
 
 
 @pytest.mark.parametrize(
@@ -21,3 +22,11 @@ from tests.scan.recognizers._table import check
 )
 def test_last_name(value: str, valid: bool | None) -> None:
     check("last_name", value, valid)
+
+
+@pytest.mark.parametrize(
+    "value", ["Laboratoire Biolam Vitré", "LABORATOIRE EUREBIO EVREUX", "Clinique des Lilas", "CHU"]
+)
+def test_organisation_names_are_not_person_names(value: str) -> None:
+    found = get("last_name").recognize(value)
+    assert found is None or not found.valid

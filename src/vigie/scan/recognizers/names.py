@@ -45,6 +45,38 @@ PARTICLES = frozenset(
 )
 
 
+ORGANISATION_WORDS = frozenset(
+    {
+        "laboratoire",
+        "labo",
+        "lab",
+        "laboratory",
+        "centre",
+        "center",
+        "clinique",
+        "polyclinique",
+        "hopital",
+        "hospital",
+        "chu",
+        "chr",
+        "cabinet",
+        "selas",
+        "selarl",
+        "pharmacie",
+        "institut",
+        "groupe",
+        "service",
+        "ehpad",
+        "sarl",
+        "sas",
+        "societe",
+        "association",
+        "maison",
+        "site",
+    }
+)
+
+
 def name_words(value: str) -> list[str] | None:
     """The words of a name-like value (comparison keys), or None if it is not name-like."""
     if not NAME_SHAPE.fullmatch(value.strip()):
@@ -53,6 +85,9 @@ def name_words(value: str) -> list[str] | None:
     if not 1 <= len(words) <= 4:
         return None
     if all(w in PARTICLES for w in words):
+        return None
+    # "Laboratoire Biolam Vitré", "Centre hospitalier…": an organisation, not a person.
+    if words[0].lower() in ORGANISATION_WORDS:
         return None
     # Sentences ("patient a jeun") have several all-lowercase words; names rarely do.
     lower = [w for w in value.split() if w.islower() and len(w) > 3]
