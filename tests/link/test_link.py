@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,21 @@ def test_cli_link_json_and_review_decisions_kept(linked, keys_env) -> None:
     assert kept == 1 and queued == 0
 
 
-def test_spark_engine_says_how_to_install(keys_env, tmp_path: Path) -> None:
+def test_spark_engine_without_pyspark_says_how_to_install(
+    keys_env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # as if the extra were not installed
     out = CliRunner().invoke(app, ["link", str(tmp_path), "--engine", "spark"])
     assert out.exit_code != 0
-    assert "spark" in str(out.exception or out.output).lower()
+    assert "pip install 'vigie[spark]'" in str(out.exception or out.output)
+
+
+def test_registry_deceased_flag_reaches_persons(linked, keys_env) -> None:
+    from tests.link.test_scale import deceased_agreement
+
+    ws, synth_dir, result = linked
+    dead, flagged, wrongly = deceased_agreement(ws, synth_dir / "truth")
+    assert dead > 0
+    assert flagged == dead
+    assert wrongly == 0
+    assert result["deceased"] == flagged

@@ -185,3 +185,24 @@ def test_email(raw: str, want: str | None) -> None:
 )
 def test_phone_e164(raw: str | None, want: str | None) -> None:
     assert std.phone_e164(raw) == want
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        ("02 99 10 94 12", True),
+        ("0299109412", True),
+        ("02.99.10.94.12", True),
+        ("06-28-99-84-25", True),
+        ("0690 12 34 56", False),  # Guadeloupe: phonenumbers with its own region
+        ("0262 12 34 56", False),  # La Réunion
+        ("+33 6 12 34 56 78", False),
+        ("0033612345678", False),
+        ("12345", False),
+    ],
+)
+def test_sql_fast_path_for_plain_french_phones_agrees_with_phonenumbers(
+    raw: str, plain: bool
+) -> None:
+    got = duckdb.connect().execute("SELECT " + std.phone_plain_fr("$1"), [raw]).fetchall()[0][0]
+    assert got == (std.phone_e164(raw) if plain else None)

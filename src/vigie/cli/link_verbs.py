@@ -15,6 +15,7 @@ from vigie.link import review as review_lib
 from vigie.link.decide import LOWER, UPPER, Thresholds
 from vigie.link.pipeline import LinkOptions, run_link
 from vigie.link.scope import parse_period
+from vigie.link.spark import require_pyspark
 
 
 @app.command()
@@ -34,7 +35,7 @@ from vigie.link.scope import parse_period
     type=click.Choice(["duckdb", "spark"]),
     default="duckdb",
     show_default=True,
-    help="Where Splink runs.",
+    help="Where Splink runs (spark: PySpark local mode, pip install 'vigie[spark]').",
 )
 @verb
 def link(
@@ -57,23 +58,18 @@ def link(
       vigie link incident --evaluate synth/truth --json
     """
     if engine == "spark":
-        _spark_hint()
+        require_pyspark()
     if not 0 <= lower <= upper <= 1:
         raise ConfigError("thresholds: expected 0 <= --lower <= --upper <= 1")
     ws = open_workspace(workspace)
     options = LinkOptions(
-        period=parse_period(period), thresholds=Thresholds(upper, lower), evaluate=truth
+        period=parse_period(period),
+        thresholds=Thresholds(upper, lower),
+        evaluate=truth,
+        engine=engine,
     )
     result = run_link(ws, options)
     return Result(result, _text(result))
-
-
-def _spark_hint() -> None:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        raise ConfigError("--engine spark needs PySpark: pip install 'vigie[spark]'") from None
-    raise ConfigError("--engine spark is not available in this version yet; use duckdb")
 
 
 def _text(r: dict[str, Any]) -> str:

@@ -21,8 +21,15 @@ from vigie.cli._common import Result, verb
     help="Persons in the leak (the registries hold ~22 % more who are not).",
 )
 @click.option("--seed", type=int, default=2021, show_default=True, help="Same seed, same bytes.")
+@click.option(
+    "--leak-share",
+    type=click.FloatRange(min=0.05, max=1.0),
+    default=0.78,
+    show_default=True,
+    help="Share of the registries' patients who are in the leak (lower: larger registries).",
+)
 @verb
-def synth(out: Path, persons: int, seed: int) -> Result:
+def synth(out: Path, persons: int, seed: int, leak_share: float) -> Result:
     """Write a synthetic lab-leak incident under OUT: leak/, registries/, truth/, incident.yaml.
 
     Modelled on the 2021 case: 28 labs in départements 22, 27, 35, 41, 45, 56; the leak
@@ -35,7 +42,9 @@ def synth(out: Path, persons: int, seed: int) -> Result:
     """
     from vigie.synth import generate
 
-    summary = generate(out, persons, seed)  # the bar obeys --quiet and non-terminals
+    summary = generate(
+        out, persons, seed, leak_share=leak_share
+    )  # the bar obeys --quiet and non-terminals
     files = "\n".join(
         f"  leak/{name}: {rows:,} rows" for name, rows in summary.rows_per_file.items()
     )

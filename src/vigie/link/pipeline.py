@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from vigie.link import decide, evaluate, model, outputs, records, scope, train
 from vigie.workspace import Workspace
@@ -18,6 +21,7 @@ class LinkOptions:
     thresholds: decide.Thresholds = field(default_factory=decide.Thresholds)
     evaluate: Path | None = None
     seed: int = 1
+    engine: str = "duckdb"  # or "spark" (Splink's Spark backend, PySpark local mode)
 
 
 def _reference_date(ws: Workspace) -> date:
@@ -38,24 +42,39 @@ def _reference_date(ws: Workspace) -> date:
     return date.today()
 
 
+def _train(
+    ws: Workspace,
+    con: duckdb.DuckDBPyConnection,
+    settings: dict[str, Any],
+    fields: set[str],
+    options: LinkOptions,
+) -> train.Trained:
+    lower, seed = options.thresholds.lower, options.seed
+    if options.engine == "spark":
+        from vigie.link import spark
+
+        work_dir = ws.path / ".tmp" / "spark"
+        return spark.train_and_predict(
+            con, records.RECORDS, settings, fields, lower=lower, seed=seed, work_dir=work_dir
+        )
+    return train.train_and_predict(con, records.RECORDS, settings, fields, lower=lower, seed=seed)
+
+
 def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, Any]:
     """Link the workspace's leak into persons and attach them to controllers."""
     started = time.monotonic()
     seconds: dict[str, float] = {}
     with ws.connect() as con:
+        # DuckDB draws a progress bar on stdout for long queries: it would break --json
+        con.execute("SET enable_progress_bar = false")
+        # DuckDB spills (encrypted) beyond this, keeping a 2M-record run under 6 GB
+        con.execute(f"SET memory_limit = '{os.environ.get('VIGIE_LINK_MEMORY', '4GB')}'")
         sources = records.source_tables(con)
         count = records.build_records(con, sources)
         seconds["records"] = time.monotonic() - started
         fields = train.present_fields(con, records.RECORDS)
         settings = model.build_settings(fields)
-        trained = train.train_and_predict(
-            con,
-            records.RECORDS,
-            settings,
-            fields,
-            lower=options.thresholds.lower,
-            seed=options.seed,
-        )
+        trained = _train(ws, con, settings, fields, options)
         seconds.update(trained.seconds)
         mark = time.monotonic()
         queue = decide.decide(con, records.RECORDS, options.thresholds)
@@ -80,7 +99,7 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
             "lower": options.thresholds.lower,
             "model_digest": trained.digest,
             "model_version": model.MODEL_VERSION,
-            "engine": "duckdb",
+            "engine": options.engine,
             "tables": [s.name for s in sources],
         }
         counts = {k: result[k] for k in ("persons", "records", "unlinked", "review_queue")}

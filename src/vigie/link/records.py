@@ -121,16 +121,16 @@ def _col(source: SourceTable, role: str) -> str:
 
 
 def _select(source: SourceTable) -> str:
-    """The standardised columns of one table, before the cross-column derivations."""
+    """One table's identity columns as text (standardised later, per distinct value)."""
     addr = source.roles.get("address", [])
     street = "NULL"
     if addr:
-        first = quote_ident(addr[0])
-        street = std.street(first)
+        first = f"CAST({quote_ident(addr[0])} AS VARCHAR)"
+        street = first
         if len(addr) > 1:  # a house-number column goes with the street line after it
-            number = f"regexp_full_match(trim(CAST({first} AS VARCHAR)), '[0-9]+ ?[A-Za-z]?')"
+            number = f"regexp_full_match(trim({first}), '[0-9]+ ?[A-Za-z]?')"
             joined = f"concat_ws(' ', {first}, {quote_ident(addr[1])})"
-            street = f"CASE WHEN {number} THEN {std.street(joined)} ELSE {street} END"
+            street = f"CASE WHEN {number} THEN {joined} ELSE {first} END"
     address = (
         "nullif(trim(concat_ws(', ', " + ", ".join(quote_ident(c) for c in addr) + ")), '')"
         if addr
@@ -148,26 +148,59 @@ def _select(source: SourceTable) -> str:
         SELECT {_literal(source.name)} || ':' || CAST(_row AS VARCHAR) AS unique_id,
             {_literal(source.name)} AS tbl, CAST(_row AS BIGINT) AS row_no,
             {_literal(source.kind)} AS kind, {controller} AS controller,
-            {std.name(_col(source, "last_name"))} AS last_raw,
-            {std.name(_col(source, "birth_name"))} AS birth_raw,
-            {std.given_names(_col(source, "first_names"))} AS given,
-            {_display(_col(source, "last_name"))} AS disp_last,
-            {_display(_col(source, "birth_name"))} AS disp_birth,
-            {_display(_col(source, "first_names"))} AS disp_given,
-            {_display(_col(source, "city"))} AS disp_city,
-            {std.birth_date(_col(source, "birth_date"))} AS dob,
+            {_text(_col(source, "last_name"))} AS last_txt,
+            {_text(_col(source, "birth_name"))} AS birth_txt,
+            {_text(_col(source, "first_names"))} AS given_txt,
+            {_text(_col(source, "city"))} AS city_txt,
+            {_text(_col(source, "birth_date"))} AS dob_txt,
             {std.sex(_col(source, "sex"))} AS sex_raw,
             {std.nir(_col(source, "nir"))} AS nir,
             nullif(regexp_replace(upper(CAST({_col(source, "other_id")} AS VARCHAR)),
                 '[^A-Z0-9]', '', 'g'), '') AS other_id,
-            {street} AS street, {address} AS address,
-            {std.postcode(_col(source, "postcode"))} AS postcode,
-            {std.city(_col(source, "city"))} AS city,
+            {_text(street)} AS street_txt, {address} AS address,
+            {_text(_col(source, "postcode"))} AS postcode_txt,
             nullif(trim(CAST({_col(source, "phone")} AS VARCHAR)), '') AS phone_raw,
             {std.email(_col(source, "email"))} AS email,
-            {std.birth_date(_col(source, "exam"))} AS exam_date,
+            {_text(_col(source, "exam"))} AS exam_txt,
             {deceased} AS deceased, {death} AS death_date
         FROM {quote_ident(source.name)}"""
+
+
+# Standardised per distinct value (names, streets and dates repeat a lot): map name ->
+# (function, text columns it reads, standardised columns it gives).
+_MAPS = {
+    "name": (std.name, ("last_txt", "birth_txt"), ("last_raw", "birth_raw")),
+    "given": (std.given_names, ("given_txt",), ("given",)),
+    "date": (std.birth_date, ("dob_txt", "exam_txt"), ("dob", "exam_date")),
+    "street": (std.street, ("street_txt",), ("street",)),
+    "postcode": (std.postcode, ("postcode_txt",), ("postcode",)),
+    "city": (std.city, ("city_txt",), ("city",)),
+}
+
+
+def _standardise(con: duckdb.DuckDBPyConnection) -> None:
+    """_link_raw from _link_src: each map computed once per distinct value, joined back."""
+    joins, outputs = [], []
+    for name, (function, sources, targets) in _MAPS.items():
+        values = " UNION ".join(f"SELECT {c} AS v FROM _link_src" for c in sources)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _link_map_{name} AS "
+            f"SELECT v, {function('v')} AS s FROM (SELECT DISTINCT v FROM ({values})) "
+            "WHERE v IS NOT NULL"
+        )
+        for i, (source, target) in enumerate(zip(sources, targets, strict=True)):
+            alias = f"m_{name}_{i}"
+            joins.append(f"LEFT JOIN _link_map_{name} {alias} ON {alias}.v = x.{source}")
+            outputs.append(f"{alias}.s AS {target}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _link_raw AS
+        SELECT x.unique_id, x.tbl, x.row_no, x.kind, x.controller,
+            x.last_txt AS disp_last, x.birth_txt AS disp_birth, x.given_txt AS disp_given,
+            x.city_txt AS disp_city, x.sex_raw, x.nir, x.other_id, x.address, x.phone_raw,
+            x.email, x.deceased, x.death_date, {", ".join(outputs)}
+        FROM _link_src x {" ".join(joins)}""")
+    for name in _MAPS:
+        con.execute(f"DROP TABLE _link_map_{name}")
 
 
 def build_records(con: duckdb.DuckDBPyConnection, sources: list[SourceTable]) -> int:
@@ -175,7 +208,9 @@ def build_records(con: duckdb.DuckDBPyConnection, sources: list[SourceTable]) ->
     if not sources:
         raise InputError("no table with identity columns (names, birth date, NIR) to link")
     union = "\nUNION ALL\n".join(_select(s) for s in sources)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _link_raw AS {union}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _link_src AS {union}")
+    _standardise(con)
+    con.execute("DROP TABLE _link_src")
     _add_phones(con)
     con.execute(f"CREATE OR REPLACE TABLE {RECORDS} AS {_derived_sql()}")
     con.execute("DROP TABLE _link_raw")
@@ -185,8 +220,10 @@ def build_records(con: duckdb.DuckDBPyConnection, sources: list[SourceTable]) ->
 
 def _add_phones(con: duckdb.DuckDBPyConnection) -> None:
     # phonenumbers is slow per call: standardise each distinct value once.
+    # plain French numbers are done in SQL (coalesce in _derived_sql); the rest here
     values = con.execute(
-        "SELECT DISTINCT phone_raw FROM _link_raw WHERE phone_raw IS NOT NULL"
+        "SELECT DISTINCT phone_raw FROM _link_raw WHERE phone_raw IS NOT NULL "
+        f"AND {std.phone_plain_fr('phone_raw')} IS NULL"
     ).fetchall()
     raw = [v for (v,) in values]
     phones = pa.table(
@@ -216,16 +253,18 @@ def _derived_sql() -> str:
             r.disp_given, r.disp_city,
             r.given, {std.first_name("r.given")} AS first_name,
             CASE WHEN r.given IS NOT NULL THEN string_split(r.given, ' ') END AS given_tokens,
-            r.dob, strftime(r.dob, '%Y-%m-%d') AS dob_s,
+            r.dob, strftime(r.dob, '%Y-%m-%d') AS dob_s, strftime(r.dob, '%Y') AS dob_y,
             coalesce(r.sex_raw, {std.sex_from_nir("r.nir", valid, "r.dob")}) AS sex,
             r.nir, {valid} AS nir_valid, r.other_id,
             r.street, r.address, r.postcode, {std.departement("r.postcode")} AS departement,
-            r.city, p.e164 AS phone, r.email, r.exam_date, r.deceased, r.death_date
-        FROM _link_raw r LEFT JOIN _link_phones p ON p.raw = r.phone_raw"""
+            r.city, coalesce({std.phone_plain_fr("r.phone_raw")}, p.e164) AS phone,
+            r.email, r.exam_date, r.deceased, r.death_date
+        FROM _link_raw r LEFT JOIN _link_phones p ON p.raw = r.phone_raw
+        ORDER BY r.tbl, r.row_no  -- a stable order: Splink's sampling depends on it"""
 
 
-def _display(column: str) -> str:
-    """The value as written (for letters), trimmed."""
+def _text(column: str) -> str:
+    """The value as written (for letters and standardising), trimmed."""
     return f"nullif(trim(CAST({column} AS VARCHAR)), '')"
 
 

@@ -8,6 +8,7 @@ standardised value, NULL when nothing usable is left. Phones go through `phonenu
 from __future__ import annotations
 
 import functools
+import re
 
 import phonenumbers
 
@@ -35,6 +36,9 @@ _STREET_ABBREVIATIONS = {
 _SEX_MALE = ("M", "H", "1", "HOMME", "MASCULIN", "MALE", "MAN", "MR", "MONSIEUR", "GARCON")
 _SEX_FEMALE = ("F", "2", "FEMME", "FEMININ", "FEMALE", "WOMAN", "MME", "MADAME", "MLLE", "FILLE")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y%m%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+# A metropolitan-looking national number: 0 then 9 digits, in pairs or not.
+_PLAIN_FR = re.compile(r"0[1-9](?:[ .\-]?[0-9]{2}){4}")
+_SEPARATORS = re.compile(r"[ .\-]")
 # Overseas départements: national prefixes -> region for phonenumbers (DOMAIN.md §1).
 _OVERSEAS = {
     "0590": "GP",
@@ -183,6 +187,17 @@ def email(expr: str) -> str:
     return f"CASE WHEN regexp_full_match({s}, '[^@\\s]+@[^@\\s]+\\.[^@\\s]+') THEN {s} END"
 
 
+def phone_plain_fr(expr: str) -> str:
+    """SQL for what `phone_e164` gives a plain metropolitan number (`02 99 10 94 12`),
+    NULL for anything else (left to phonenumbers)."""
+    digits = f"regexp_replace({expr}, '[ .\\-]', '', 'g')"
+    overseas = ", ".join(f"'{p}'" for p in _OVERSEAS)
+    return (
+        f"CASE WHEN regexp_full_match({expr}, '{_PLAIN_FR.pattern}') "
+        f"AND substr({digits}, 1, 4) NOT IN ({overseas}) THEN '+33' || substr({digits}, 2) END"
+    )
+
+
 @functools.lru_cache(maxsize=200_000)
 def phone_e164(value: str | None) -> str | None:
     """A phone number in E.164 (`+33612345678`), French numbering by default.
@@ -193,6 +208,10 @@ def phone_e164(value: str | None) -> str | None:
     if value is None:
         return None
     raw = value.strip()
+    if _PLAIN_FR.fullmatch(raw):  # most numbers: skip phonenumbers (slow per call)
+        digits = _SEPARATORS.sub("", raw)
+        if digits[:4] not in _OVERSEAS:
+            return "+33" + digits[1:]
     digits = "".join(ch for ch in raw if ch.isdigit())
     if len(digits) < 6:
         return None

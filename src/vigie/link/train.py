@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 PAIRS = "memory.main.link_pairs"
 _SPLINK_HINT = "Splink is needed for linkage: pip install 'splink>=5'"
+U_MAX_PAIRS = 1e6  # random pairs for u (Splink tutorials: 1e6); more took 20-40 s at 2M records
+EM_MAX_PAIRS = 1e6  # pairs sampled per EM session (all the blocked pairs, when fewer)
 
 
 @dataclass
@@ -72,22 +74,15 @@ def train_and_predict(
         from splink import DuckDBAPI, Linker
     except ImportError:
         raise ConfigError(_SPLINK_HINT) from None
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    logging.getLogger("splink").setLevel(logging.ERROR)  # "level not observed": expected
     seconds: dict[str, float] = {}
     with in_memory(con):
         started = time.monotonic()
         db_api = DuckDBAPI(connection=con)
         records = db_api.register(records_table.split(".")[-1])
-        linker = Linker(records, settings, log_level=logging.WARNING)
-        rules: list[Any] = [*model.deterministic_rules(fields)]
-        linker.training.estimate_probability_two_random_records_match(rules, recall=0.8)
+        linker = Linker(records, settings, log_level=logging.ERROR)
         count = int(con.execute(f"SELECT count(*) FROM {records_table}").fetchall()[0][0])
-        max_pairs = min(5e6, max(1e5, count * 20.0))
-        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-        for rule in model.training_rules(fields):
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
+        estimate(linker, fields, count, seed)
         seconds["train"] = time.monotonic() - started
         started = time.monotonic()
         predictions = linker.inference.predict(threshold_match_probability=lower)
@@ -98,6 +93,30 @@ def train_and_predict(
         seconds["predict"] = time.monotonic() - started
         trained = linker.misc.save_model_to_json()
         _drop_splink_tables(con)
+    return finish(con, trained, seconds)
+
+
+def estimate(linker: Any, fields: set[str], count: int, seed: int, chunks: int = 10) -> None:
+    """Prior from deterministic rules, u by random sampling, m by EM sessions."""
+    rules: list[Any] = [*model.deterministic_rules(fields)]
+    linker.training.estimate_probability_two_random_records_match(rules, recall=0.8)
+    max_pairs = min(U_MAX_PAIRS, max(1e5, count * 20.0))
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=max_pairs, seed=seed, num_chunks=chunks
+    )
+    for rule in model.training_rules(fields):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+            )
+        except ValueError as exc:  # Splink refuses an m that underflowed to 0
+            log.warning("EM session blocked on %s skipped: %s", rule, str(exc)[:80])
+
+
+def finish(
+    con: duckdb.DuckDBPyConnection, trained: dict[str, Any], seconds: dict[str, float]
+) -> Trained:
+    """The model's digest and the count of scored pairs."""
     text = json.dumps(trained, sort_keys=True, default=str)
     pairs = int(con.execute(f"SELECT count(*) FROM {PAIRS}").fetchall()[0][0])
     return Trained(trained, hashlib.sha256(text.encode()).hexdigest(), pairs, seconds)

@@ -81,6 +81,13 @@ def _shape_example(rec: Recognizer, distinct: list[tuple[str, int]], hinted: boo
     return next((v for v, _ in distinct if shape.fullmatch(v)), None)
 
 
+def _few_values(distinct: list[tuple[str, int]], total: int) -> bool:
+    """Codes, not names: few distinct values, or (typos making a long tail) the ten
+    most frequent covering most rows; the ten commonest French surnames cover ~2 %."""
+    top = sum(c for _, c in sorted(distinct, key=lambda vc: -vc[1])[:10])
+    return len(distinct) <= total / 100 or top > total / 2
+
+
 def score_one(
     rec: Recognizer,
     distinct: list[tuple[str, int]],
@@ -91,7 +98,7 @@ def score_one(
     """Score `rec` on distinct (value, count) pairs; None when it plainly does not apply."""
     if rec.needs_header and not hinted:
         return None
-    if rec.diverse and not hinted and total >= DIVERSE_MIN and len(distinct) <= total / 100:
+    if rec.diverse and not hinted and total >= DIVERSE_MIN and _few_values(distinct, total):
         return None  # eight values repeated a thousand times are codes, not surnames
     fullmatch = rec.shape.fullmatch
     head = distinct[:PREFILTER]

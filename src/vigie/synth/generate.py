@@ -43,10 +43,17 @@ class SynthSummary:
     seconds: float = 0.0
 
 
-def generate(out: Path, persons: int, seed: int, progress: bool = True) -> SynthSummary:
+def generate(
+    out: Path,
+    persons: int,
+    seed: int,
+    progress: bool = True,
+    leak_share: float = population.LEAK_SHARE,
+) -> SynthSummary:
     """Write a synthetic incident of `persons` leaked patients under `out` (same seed, same bytes).
 
-    The labs' registries also hold patients who are not in the leak (~22 % of them).
+    The labs' registries also hold patients who are not in the leak (1 - `leak_share` of
+    them, ~22 % by default; a lower share makes larger registries, for benchmarks).
     """
     if persons < 10:
         raise InputError("--persons must be at least 10", path=out)
@@ -56,7 +63,7 @@ def generate(out: Path, persons: int, seed: int, progress: bool = True) -> Synth
     seeds = np.random.SeedSequence(seed).spawn(6)
     bar = Progress("synth", total=7, unit="steps", stream=None if progress else io.StringIO())
     with bar:
-        pop = population.build(seeds[0], persons)
+        pop = population.build(seeds[0], persons, leak_share)
         bar.advance()
         doctors = exams_mod.build_doctors(np.random.default_rng(seeds[1]))
         ex = _sorted(exams_mod.build(np.random.default_rng(seeds[2]), pop, doctors))

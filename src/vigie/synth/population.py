@@ -42,10 +42,12 @@ class Population:
         return np.array([f"P{i + 1:07d}" for i in range(len(self))], dtype=object)
 
 
-def build(seed_seq: np.random.SeedSequence, persons: int) -> Population:
+def build(
+    seed_seq: np.random.SeedSequence, persons: int, leak_share: float = LEAK_SHARE
+) -> Population:
     """`persons` people in the leak plus those of the labs' registries who are not."""
     streams = [np.random.default_rng(s) for s in seed_seq.spawn(8)]
-    total = int(np.ceil(persons / LEAK_SHARE))
+    total = int(np.ceil(persons / leak_share))
     hh = _trim(households.build(streams[0], total), total)
     addr_h = places.household_addresses(streams[1], hh.n_households)
     leak_addr = addr_h.take(hh.household)
