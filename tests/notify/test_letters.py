@@ -115,11 +115,8 @@ def _truth_elements(notified: Notified) -> dict[str, set[str]]:
 def test_letters_agree_with_ground_truth(
     notified: Notified, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Letters list person_exposure exactly (above); here that exposure meets the truth.
-
-    No letter may omit an element the person truly had exposed. Extra elements come
-    from scan (on this small incident it takes a lab-name column for a birth name), so
-    exact agreement is measured and printed, with a floor.
+    """Letters list person_exposure exactly (above); here that exposure meets the truth:
+    every letter lists exactly the elements the ground truth says leaked for that person.
     """
     truth = _truth_elements(notified)
     exposure = _exposure(notified)
@@ -136,7 +133,7 @@ def test_letters_agree_with_ground_truth(
             f"\nletters listing exactly the true elements: {exact}/{len(ids)}; extra: {dict(extra)}"
         )
     assert not omitted
-    assert exact / len(ids) >= 0.8
+    assert exact == len(ids), dict(extra)
 
 
 def test_address_block_lies_in_the_window_and_fits_the_norm(notified: Notified) -> None:
