@@ -44,8 +44,13 @@ def main() -> None:
                 continue
             print(f"bench: {module.TITLE}...", file=sys.stderr)
             body += [*module.run_section(ctx), ""]
+            _write(args, body)  # after each section: a long run killed late keeps the rest
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    print(args.output.read_text())
+
+
+def _write(args: argparse.Namespace, body: list[str]) -> None:
     text = "\n".join(
         [
             "# Benchmarks",
@@ -60,7 +65,6 @@ def main() -> None:
         ]
     )
     args.output.write_text(text)
-    print(text)
 
 
 if __name__ == "__main__":
