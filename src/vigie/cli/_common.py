@@ -7,11 +7,13 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from vigie.errors import ConfigError
 from vigie.workspace import Workspace
 
 
@@ -50,3 +52,16 @@ workspace_argument = click.argument(
 
 def open_workspace(path: Path) -> Workspace:
     return Workspace.open(path)
+
+
+def parse_now(text: str | None) -> datetime | None:
+    """`--now`: an ISO 8601 date-time with its UTC offset (reproducible clocks)."""
+    if text is None:
+        return None
+    try:
+        stamp = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(f"--now: not an ISO 8601 date-time: {text[:40]}") from None
+    if stamp.tzinfo is None:
+        raise ConfigError("--now: give a UTC offset, e.g. 2021-02-24T09:00:00+01:00")
+    return stamp

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from vigie.cli import app
-from vigie.cli._common import Result, open_workspace, verb
+from vigie.cli._common import Result, open_workspace, parse_now, verb
 from vigie.errors import ConfigError
 
 
@@ -40,7 +39,7 @@ def assess(workspace: Path | None, facts: Path | None, now_text: str | None) -> 
     from vigie.assess import assess_facts
     from vigie.assess.summary_fr import summary_fr
 
-    now = _parse_now(now_text)
+    now = parse_now(now_text)
     if workspace is None and facts is None:
         raise ConfigError("give a workspace WS or --facts FILE")
     if workspace is None:
@@ -54,15 +53,3 @@ def assess(workspace: Path | None, facts: Path | None, now_text: str | None) -> 
     assessment, entry = assess_workspace(open_workspace(workspace), facts, now)
     data = {**assessment.to_dict(), "register_entry": str(entry)}
     return Result(data, summary_fr(assessment) + f"\nEntrée du registre : {entry}")
-
-
-def _parse_now(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        stamp = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ConfigError(f"--now: not an ISO 8601 date-time: {text[:40]}") from None
-    if stamp.tzinfo is None:
-        raise ConfigError("--now: give a UTC offset, e.g. 2021-02-24T09:00:00+01:00")
-    return stamp

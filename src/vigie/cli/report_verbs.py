@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from vigie.cli import app
-from vigie.cli._common import Result, open_workspace, verb, workspace_argument
-from vigie.errors import ConfigError
+from vigie.cli._common import Result, open_workspace, parse_now, verb, workspace_argument
 
 
 @app.command()
@@ -44,23 +42,10 @@ def report(
     from vigie.report import build_report
 
     ws = open_workspace(workspace)
-    result = build_report(ws, _parse_now(now_text), output, pdf, parse_period(period))
+    result = build_report(ws, parse_now(now_text), output, pdf, parse_period(period))
     lines = [f"Rapport : {result.html} ({result.bytes / 1024:.0f} Kio)"]
     if result.pdf:
         lines.append(f"PDF : {result.pdf}")
     if result.missing:
         lines.append("Graphiques absents (étape non lancée) : " + ", ".join(result.missing))
     return Result(result.as_dict(), "\n".join(lines))
-
-
-def _parse_now(text: str | None) -> datetime | None:
-    # The same rule as `assess --now` (a candidate for cli/_common.py).
-    if text is None:
-        return None
-    try:
-        stamp = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ConfigError(f"--now: not an ISO 8601 date-time: {text[:40]}") from None
-    if stamp.tzinfo is None:
-        raise ConfigError("--now: give a UTC offset, e.g. 2021-02-24T09:00:00+01:00")
-    return stamp
