@@ -92,7 +92,7 @@ def test_assess_workspace_stores_tiers_history_register_and_audit(tmp_path: Path
     assert first.persons_by_tier == {"very_high": 1, "high": 2, "medium": 1, "low": 2}
     assert first.case.persons == 6
     assert "minors" in first.case.categories
-    assert any("data_categories from scan" in a for a in first.assumptions)
+    assert any("data_categories issues de scan" in a for a in first.assumptions)
     _, entry2 = assess_workspace(ws, now=NOW)
     assert entry2 != entry
     with ws.connect() as con:
@@ -107,7 +107,7 @@ def test_assess_workspace_stores_tiers_history_register_and_audit(tmp_path: Path
         "p5": "high",
         "p6": "low",
     }
-    assert "HIV" in reasons[0][0][0]
+    assert "VIH" in reasons[0][0][0]
     assert len(history) == 2 and history[0][0] == history[1][0]
     assert json.loads(history[1][1])["severity"]["level"] == "very_high"
     register = json.loads((ws.out_dir / "register" / "register.json").read_text())
@@ -125,7 +125,7 @@ def test_facts_file_wins_over_scan_but_the_gap_is_said(tmp_path: Path) -> None:
     _make_tables(ws)
     done, _ = assess_workspace(ws, now=NOW)
     assert "health" not in done.case.categories
-    assert any("scan found categories" in a for a in done.assumptions)
+    assert any("scan a trouvé des catégories" in a for a in done.assumptions)
 
 
 def test_missing_aware_at_in_a_workspace_uses_its_creation(tmp_path: Path) -> None:
@@ -134,4 +134,4 @@ def test_missing_aware_at_in_a_workspace_uses_its_creation(tmp_path: Path) -> No
     ws = Workspace.create(tmp_path / "ws", facts)
     done, _ = assess_workspace(ws, now=NOW)
     assert done.notify_sa["deadline"] is not None
-    assert any("workspace was created" in a for a in done.assumptions)
+    assert any("création de l'espace de travail" in a for a in done.assumptions)

@@ -63,7 +63,7 @@ def resolve(facts: Facts, trace: Trace, now: datetime, clock_start: datetime | N
     sector = _sector(facts, trace)
     cause = facts.cause or "other"
     if facts.cause is None:
-        trace.assume("cause unknown: 'other' assumed")
+        trace.assume("cause inconnue : 'other' (autre) retenue")
     malicious = _malicious(facts, cause, trace)
     exfiltration = facts.exfiltration_confirmed
     types = _breach_types(facts, cause, malicious, trace)
@@ -73,13 +73,13 @@ def resolve(facts: Facts, trace: Trace, now: datetime, clock_start: datetime | N
     if trusted and (malicious or published):
         trusted = False
         trace.assume(
-            "recipients_trusted ignored: a trusted recipient cannot be relied on when "
-            "the breach is malicious or the data were published"
+            "recipients_trusted ignoré : on ne peut pas se fier à un destinataire de "
+            "confiance quand la violation est malveillante ou que les données ont été publiées"
         )
     recovered = bool(facts.data_recovered)
     if recovered and published:
         recovered = False
-        trace.assume("data_recovered ignored: published data cannot be recalled")
+        trace.assume("data_recovered ignoré : des données publiées ne peuvent pas être récupérées")
     return Case(
         facts=facts,
         sector=sector,
@@ -106,9 +106,12 @@ def _sector(facts: Facts, trace: Trace) -> str:
         return facts.controller_sector
     cats = set(facts.data_categories or ())
     if cats & {"health", "genetic"}:
-        trace.assume("controller_sector unknown: 'health' assumed, as health data are involved")
+        trace.assume(
+            "controller_sector inconnu : 'health' (santé) retenu, car des données de santé "
+            "sont concernées"
+        )
         return "health"
-    trace.assume("controller_sector unknown: 'other' assumed")
+    trace.assume("controller_sector inconnu : 'other' (autre) retenu")
     return "other"
 
 
@@ -117,8 +120,8 @@ def _categories(facts: Facts, sector: str, trace: Trace) -> frozenset[str]:
     if not cats:
         cats = set(DEFAULT_CATEGORIES[sector])
         trace.assume(
-            f"data_categories unknown: {', '.join(sorted(cats))} assumed from the "
-            f"controller's sector ({sector}) until scan tells"
+            f"data_categories inconnues : {', '.join(sorted(cats))} retenues d'après le "
+            f"secteur du responsable de traitement ({sector}), en attendant le résultat de scan"
         )
     if facts.minors:
         cats.add("minors")
@@ -128,16 +131,16 @@ def _categories(facts: Facts, sector: str, trace: Trace) -> frozenset[str]:
 def _malicious(facts: Facts, cause: str, trace: Trace) -> bool:
     if facts.malicious is False and cause in ATTACK_CAUSES:
         trace.assume(
-            f"malicious: false contradicts cause '{cause}', an attack by nature: "
-            "treated as malicious"
+            f"malicious: false contredit la cause '{cause}', une attaque par nature : "
+            "violation traitée comme malveillante"
         )
         return True
     if facts.malicious is not None:
         return facts.malicious
     guess = cause not in ERROR_CAUSES
     trace.assume(
-        f"malicious unknown: {'malicious' if guess else 'not malicious'} assumed "
-        f"from cause '{cause}'"
+        f"malicious inconnu : violation {'malveillante' if guess else 'non malveillante'} "
+        f"retenue d'après la cause '{cause}'"
     )
     return guess
 
@@ -146,19 +149,20 @@ def _breach_types(facts: Facts, cause: str, malicious: bool, trace: Trace) -> fr
     types = set(facts.breach_types or ())
     if not types:
         types = {"confidentiality"} | ({"availability"} if cause == "ransomware" else set())
-        trace.assume(f"breach_types unknown: {', '.join(sorted(types))} assumed")
+        trace.assume(f"breach_types inconnus : {', '.join(sorted(types))} retenus")
     if "confidentiality" not in types:
         why = None
         if facts.exfiltration_confirmed:
-            why = "exfiltration_confirmed is true"
+            why = "exfiltration_confirmed vaut true"
         elif facts.published:
-            why = "the data were published"
+            why = "les données ont été publiées"
         elif facts.exfiltration_confirmed is None and malicious and cause != "lost_device":
-            why = "exfiltration cannot be ruled out (exfiltration_confirmed unknown)"
+            why = "l'exfiltration ne peut pas être exclue (exfiltration_confirmed inconnu)"
         if why:
             types.add("confidentiality")
             trace.assume(
-                f"loss of confidentiality added: {why} (EDPB Guidelines 01/2021, ransomware cases)"
+                f"perte de confidentialité ajoutée : {why} (EDPB, lignes directrices 01/2021, "
+                "cas de rançongiciel)"
             )
     return frozenset(types)
 
@@ -166,21 +170,22 @@ def _breach_types(facts: Facts, cause: str, malicious: bool, trace: Trace) -> fr
 def _encryption(facts: Facts, cause: str, trace: Trace) -> str:
     state = facts.encryption_state
     if state is None:
-        trace.assume("encryption_state unknown: data treated as unencrypted ('none')")
+        trace.assume("encryption_state inconnu : données traitées comme non chiffrées ('none')")
         return "none"
     if state != "encrypted_key_safe":
         return state
     if facts.key_compromised:
         trace.assume(
-            "encryption_state says the key is safe but key_compromised is true: data "
-            "treated as unencrypted"
+            "encryption_state indique une clé sûre mais key_compromised vaut true : données "
+            "traitées comme non chiffrées"
         )
         return "encrypted_key_compromised"
     if facts.key_compromised is None and facts.exfiltration_confirmed and cause in ATTACK_CAUSES:
         trace.assume(
-            "encrypted_key_safe with a confirmed exfiltration by an attack: an attacker "
-            "inside the system usually reads data through the key; data treated as "
-            "unencrypted (state key_compromised: false to rely on the encryption)"
+            "encrypted_key_safe avec une exfiltration confirmée lors d'une attaque : un "
+            "attaquant présent dans le système lit en général les données grâce à la clé ; "
+            "données traitées comme non chiffrées (indiquer key_compromised: false pour "
+            "se fier au chiffrement)"
         )
         return "encrypted_key_compromised"
     return state
@@ -189,7 +194,7 @@ def _encryption(facts: Facts, cause: str, trace: Trace) -> str:
 def _backup(facts: Facts, types: frozenset[str], trace: Trace) -> bool:
     if facts.backup_available is None:
         if "availability" in types:
-            trace.assume("backup_available unknown: no usable backup assumed")
+            trace.assume("backup_available inconnu : aucune sauvegarde utilisable retenue")
         return False
     return facts.backup_available
 
@@ -200,21 +205,26 @@ def _aware_at(
     aware = facts.aware_at
     if aware is None and clock_start is not None:
         trace.assume(
-            "aware_at unknown: assuming the clock started when the workspace was "
-            f"created ({clock_start.isoformat()}); the real deadline may be earlier"
+            "aware_at inconnu : le délai est supposé courir depuis la création de "
+            f"l'espace de travail ({clock_start.isoformat()}) ; l'échéance réelle peut être "
+            "antérieure"
         )
         return clock_start
     if aware is None:
         trace.assume(
-            "aware_at unknown: the 72-hour deadline cannot be computed; notify without "
-            "undue delay and record when the breach became known (GDPR Art. 33(1))"
+            "aware_at inconnu : l'échéance de 72 heures ne peut pas être calculée ; notifier "
+            "dans les meilleurs délais et consigner la date à laquelle la violation a été "
+            "connue (RGPD art. 33(1))"
         )
         return None
     if facts.occurred_at is not None and aware < facts.occurred_at:
         trace.assume(
-            "aware_at is before occurred_at: check both dates; the clock starts at "
-            "aware_at as stated"
+            "aware_at est antérieur à occurred_at : vérifier les deux dates ; le délai court "
+            "à partir d'aware_at tel qu'indiqué"
         )
     if aware > now:
-        trace.assume("aware_at is later than now: check the date; the clock starts at aware_at")
+        trace.assume(
+            "aware_at est postérieur à maintenant : vérifier la date ; le délai court à "
+            "partir d'aware_at"
+        )
     return aware

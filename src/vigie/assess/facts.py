@@ -199,8 +199,8 @@ def _timestamp(name: str, value: Any, notes: list[str]) -> datetime:
     elif isinstance(value, date):
         stamp = datetime.combine(value, time.min)
         notes.append(
-            f"{name} is a date without a time: 00:00 assumed (the earliest, so the "
-            "deadline is not overestimated)"
+            f"{name} est une date sans heure : 00:00 retenu (l'heure la plus tôt, pour ne "
+            "pas surestimer l'échéance)"
         )
     elif isinstance(value, str):
         try:
@@ -211,7 +211,7 @@ def _timestamp(name: str, value: Any, notes: list[str]) -> datetime:
         raise _Invalid("expected a date-time like 2021-02-23T09:00:00+01:00")
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=LOCAL_ZONE)
-        notes.append(f"{name} has no UTC offset: read as Europe/Paris time")
+        notes.append(f"{name} n'a pas de décalage UTC : lu à l'heure de Paris (Europe/Paris)")
     return stamp
 
 

@@ -29,7 +29,7 @@ def build_entry(assessment: Assessment) -> dict[str, Any]:
     doc = assessment.to_dict()
     return {
         "kind": "vigie breach register entry",
-        "cites": "GDPR Art. 33(5)",
+        "cites": "RGPD art. 33(5)",
         "assessed_at": doc["assessed_at"],
         "facts_digest": facts_digest(assessment),
         "incident": doc["facts"],

@@ -68,15 +68,15 @@ def complete_facts(facts: Facts, inputs: WorkspaceInputs) -> Facts:
     if found is not None:
         if facts.data_categories is None:
             changes["data_categories"] = tuple(sorted(found))
-            notes.append(f"data_categories from scan: {', '.join(sorted(found)) or 'none'}")
+            notes.append(f"data_categories issues de scan : {', '.join(sorted(found)) or 'aucune'}")
         elif extra := sorted(found - set(facts.data_categories)):
             notes.append(
-                f"scan found categories the facts do not list: {', '.join(extra)}; "
-                "the facts file wins — add them if they are real"
+                f"scan a trouvé des catégories absentes des faits : {', '.join(extra)} ; "
+                "le fichier des faits prévaut — ajoutez-les si elles sont réelles"
             )
     if facts.persons is None and inputs.persons is not None:
         changes["persons"] = inputs.persons
-        notes.append(f"persons from link: {inputs.persons}")
+        notes.append(f"persons issu de link : {inputs.persons}")
     if facts.minors is None and inputs.minors is not None:
         changes["minors"] = inputs.minors
     return dataclasses.replace(facts, **changes, notes=tuple(notes))  # type: ignore[arg-type]
@@ -88,7 +88,7 @@ def _store_tiers(con: duckdb.DuckDBPyConnection, assessment: Assessment) -> None
     con.execute(
         "CREATE OR REPLACE TABLE person_risk AS "
         "SELECT p.person_id, coalesce(t.tier, 'low') AS tier, "
-        "[coalesce(t.reason, 'no exposure recorded')] AS reasons "
+        "[coalesce(t.reason, 'aucune exposition enregistrée')] AS reasons "
         f"FROM persons p LEFT JOIN ({tier_sql('person_exposure')}) t USING (person_id)"
     )
     rows = con.execute("SELECT tier, count(*) FROM person_risk GROUP BY tier").fetchall()

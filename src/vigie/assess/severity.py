@@ -12,7 +12,7 @@ from typing import Any
 from vigie.assess.case import Case
 from vigie.assess.trace import Trace
 
-ENISA = "ENISA 2013 severity methodology"
+ENISA = "ENISA 2013, méthodologie d'évaluation de la gravité"
 
 # DPC base score per category (ENISA: simple 1, behavioural 2, financial 3, sensitive 4).
 # national_id at 2 is vigie's choice: the NIR opens identity fraud (ENISA lets context
@@ -80,6 +80,11 @@ class Severity:
         }
 
 
+def num_fr(value: float) -> str:
+    """A number as a French text writes it (decimal comma)."""
+    return f"{value:g}".replace(".", ",")
+
+
 def level_for(score: float) -> str:
     for level, threshold in LEVEL_THRESHOLDS:
         if score >= threshold:
@@ -95,7 +100,7 @@ def assess_severity(case: Case, trace: Trace) -> Severity:
     )
     score = round(dpc.value * ei.value + cb.value, 2)
     level = level_for(score)
-    trace.fire(f"severity.level.{level}", f"SE {score}", f"{ENISA}, severity levels")
+    trace.fire(f"severity.level.{level}", f"SE {num_fr(score)}", f"{ENISA}, niveaux de gravité")
     return Severity(score=score, level=level, dpc=dpc, ei=ei, cb=cb)
 
 
@@ -111,8 +116,8 @@ def data_processing_context(case: Case, trace: Trace) -> Factor:
         factor.reasons.append(
             trace.fire(
                 "severity.dpc.category",
-                f"highest category: {', '.join(top)} scores {factor.value}",
-                f"{ENISA}, DPC base scores",
+                f"catégorie la plus élevée : {', '.join(top)}, score {factor.value}",
+                f"{ENISA}, scores de base DPC",
             )
         )
     if case.sector == "health" and factor.value < HEALTH_CONTEXT_MIN_DPC:
@@ -120,8 +125,9 @@ def data_processing_context(case: Case, trace: Trace) -> Factor:
         factor.reasons.append(
             trace.fire(
                 "severity.dpc.health_context",
-                f"a health controller's records reveal care: raised to {HEALTH_CONTEXT_MIN_DPC}",
-                f"{ENISA}, DPC context (controller's nature)",
+                "les fichiers d'un responsable de traitement de santé révèlent des soins : "
+                f"relevé à {HEALTH_CONTEXT_MIN_DPC}",
+                f"{ENISA}, contexte DPC (nature du responsable de traitement)",
             )
         )
     if "minors" in case.categories and factor.value < 4:
@@ -129,8 +135,8 @@ def data_processing_context(case: Case, trace: Trace) -> Factor:
         factor.reasons.append(
             trace.fire(
                 "severity.dpc.vulnerable",
-                f"minors among the persons: raised to {factor.value}",
-                f"{ENISA}, DPC context (vulnerable persons)",
+                f"mineurs parmi les personnes concernées : relevé à {factor.value}",
+                f"{ENISA}, contexte DPC (personnes vulnérables)",
             )
         )
     return factor
@@ -148,14 +154,16 @@ def ease_of_identification(case: Case, trace: Trace) -> Factor:
     """EI: how easily the persons can be identified from the breached data."""
     cats = case.categories
     if case.unintelligible:
-        value, text = EI_NEGLIGIBLE, "data encrypted with a key that was not compromised"
+        value, text = EI_NEGLIGIBLE, "données chiffrées avec une clé non compromise"
     elif "identity" in cats and cats & {"contact", "national_id"}:
-        value, text = EI_MAXIMUM, "names with contact details or a national number"
+        value, text = EI_MAXIMUM, "noms avec coordonnées ou numéro national"
     elif cats & {"identity", "contact", "national_id"}:
-        value, text = EI_SIGNIFICANT, "a partial identifier (name, contact or number alone)"
+        value, text = EI_SIGNIFICANT, "identifiant partiel (nom, coordonnées ou numéro seul)"
     else:
-        value, text = EI_LIMITED, "no direct identifier among the categories"
-    reason = trace.fire(f"severity.ei.{_ei_name(value)}", f"{text}: {value}", f"{ENISA}, EI")
+        value, text = EI_LIMITED, "aucun identifiant direct parmi les catégories"
+    reason = trace.fire(
+        f"severity.ei.{_ei_name(value)}", f"{text} : {num_fr(value)}", f"{ENISA}, EI"
+    )
     return Factor(value, [reason])
 
 
@@ -173,7 +181,7 @@ def circumstances(case: Case, trace: Trace) -> Factor:
             continue
         rule, value, text, cites = found
         factor.value += value
-        factor.reasons.append(trace.fire(rule, f"{text}: +{value}", cites))
+        factor.reasons.append(trace.fire(rule, f"{text} : +{num_fr(value)}", cites))
     factor.value = round(factor.value, 2)
     return factor
 
@@ -182,54 +190,54 @@ _Part = tuple[str, float, str, str] | None
 
 
 def _confidentiality(case: Case) -> _Part:
-    cites = f"{ENISA}, CB loss of confidentiality"
+    cites = f"{ENISA}, CB perte de confidentialité"
     if not case.confidentiality:
         return None
     if case.unintelligible:
-        return ("severity.cb.conf_unintelligible", 0.0, "exposed but unreadable", cites)
+        return ("severity.cb.conf_unintelligible", 0.0, "exposées mais illisibles", cites)
     if case.published:
-        return ("severity.cb.conf_published", CB_CONFIDENTIALITY_UNKNOWN, "published", cites)
+        return ("severity.cb.conf_published", CB_CONFIDENTIALITY_UNKNOWN, "publiées", cites)
     if case.trusted_recipient:
-        text = "exposed to a trusted recipient who confirmed deletion"
+        text = "exposées à un destinataire de confiance qui a confirmé leur suppression"
         return ("severity.cb.conf_trusted", 0.0, text, cites)
     if case.cause in ("mispostal", "human_error") and not case.malicious:
-        text = "disclosed to known recipients"
+        text = "divulguées à des destinataires connus"
         return ("severity.cb.conf_known", CB_CONFIDENTIALITY_KNOWN, text, cites)
     if case.exfiltration is False and not case.malicious:
-        text = "exposed, no sign of access"
+        text = "exposées, sans signe d'accès"
         return ("severity.cb.conf_no_access", 0.0, text, cites)
-    text = "in unknown hands (theft, exfiltration or access not ruled out)"
+    text = "entre des mains inconnues (vol, exfiltration ou accès non exclus)"
     return ("severity.cb.conf_unknown", CB_CONFIDENTIALITY_UNKNOWN, text, cites)
 
 
 def _integrity(case: Case) -> _Part:
-    cites = f"{ENISA}, CB loss of integrity"
+    cites = f"{ENISA}, CB perte d'intégrité"
     if "integrity" not in case.breach_types:
         return None
     if case.malicious:
-        text = "altered by an attacker, may be used against the persons"
+        text = "altérées par un attaquant, peuvent être utilisées contre les personnes"
         return ("severity.cb.integrity_malicious", CB_INTEGRITY_MALICIOUS, text, cites)
     if case.backup:
-        return ("severity.cb.integrity_recoverable", 0.0, "altered, restorable", cites)
-    text = "altered, not restorable"
+        return ("severity.cb.integrity_recoverable", 0.0, "altérées, restaurables", cites)
+    text = "altérées, non restaurables"
     return ("severity.cb.integrity_lost", CB_INTEGRITY_UNRECOVERABLE, text, cites)
 
 
 def _availability(case: Case) -> _Part:
-    cites = f"{ENISA}, CB loss of availability"
+    cites = f"{ENISA}, CB perte de disponibilité"
     if "availability" not in case.breach_types:
         return None
     if case.backup:
-        return ("severity.cb.avail_recoverable", 0.0, "recoverable from a backup", cites)
+        return ("severity.cb.avail_recoverable", 0.0, "récupérables depuis une sauvegarde", cites)
     if case.recovered:
-        text = "temporarily unavailable, recovered"
+        text = "temporairement indisponibles, récupérées"
         return ("severity.cb.avail_temporary", CB_AVAILABILITY_TEMPORARY, text, cites)
-    text = "lost without a backup"
+    text = "perdues, sans sauvegarde"
     return ("severity.cb.avail_permanent", CB_AVAILABILITY_PERMANENT, text, cites)
 
 
 def _malice(case: Case) -> _Part:
     if not case.malicious:
         return None
-    cites = f"{ENISA}, CB malicious intent"
-    return ("severity.cb.malicious", CB_MALICIOUS, f"malicious ({case.cause})", cites)
+    cites = f"{ENISA}, CB intention malveillante"
+    return ("severity.cb.malicious", CB_MALICIOUS, f"malveillance ({case.cause})", cites)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 TIERS = ("very_high", "high", "medium", "low")
 DEFAULT_TIER = "low"
-DEFAULT_REASON = "no rule matched: identity or incidental data only"
+DEFAULT_REASON = "aucune règle applicable : identité ou données accessoires seulement"
 
 
 @dataclass(frozen=True)
@@ -26,58 +26,60 @@ class TierRule:
     cites: str
 
 
-_EDPB = "EDPB Guidelines 9/2022, section IV (high risk)"
+_EDPB = "EDPB, lignes directrices 9/2022, section IV (risque élevé)"
 TIER_RULES: tuple[TierRule, ...] = (
     TierRule(
         "tier.hiv_genetic",
         "very_high",
         (("health.hiv", "health.genetic"),),
-        "HIV status or genetic data exposed",
-        f"{_EDPB}; GDPR Art. 9",
+        "statut VIH ou données génétiques exposés",
+        f"{_EDPB}; RGPD art. 9",
     ),
     TierRule(
         "tier.credentials_health",
         "very_high",
         (("credentials.",), ("health.", "care.exam")),
-        "credentials exposed together with health data",
+        "identifiants de connexion exposés avec des données de santé",
         f"{_EDPB}; ENISA 2013",
     ),
     TierRule(
         "tier.health",
         "high",
         (("health.", "care.exam"),),
-        "health data exposed",
-        f"{_EDPB}; GDPR Art. 9",
+        "données de santé exposées",
+        f"{_EDPB}; RGPD art. 9",
     ),
     TierRule(
         "tier.nir_identity",
         "high",
         (("national_id.",), ("identity.",)),
-        "national number with identity: identity fraud",
-        "GDPR recital 85",
+        "numéro national avec identité : usurpation d'identité",
+        "RGPD considérant 85",
     ),
     TierRule(
         "tier.financial",
         "high",
         (("financial.",),),
-        "financial data exposed: fraud, financial loss",
-        "GDPR recital 85",
+        "données financières exposées : fraude, perte financière",
+        "RGPD considérant 85",
     ),
     TierRule(
         "tier.contact",
         "medium",
         (("contact.",),),
-        "contact details exposed: targeted phishing",
-        "GDPR recital 85",
+        "coordonnées exposées : hameçonnage ciblé",
+        "RGPD considérant 85",
     ),
     TierRule(
         "tier.national_id",
         "medium",
         (("national_id.",),),
-        "national number without identity",
-        "GDPR recital 85",
+        "numéro national sans identité",
+        "RGPD considérant 85",
     ),
-    TierRule("tier.identity", "low", (("identity.",),), "identity only", "ENISA 2013, simple data"),
+    TierRule(
+        "tier.identity", "low", (("identity.",),), "identité seule", "ENISA 2013, données simples"
+    ),
 )
 
 

@@ -6,19 +6,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from vigie.assess.case import Case
-from vigie.assess.severity import Severity
+from vigie.assess.severity import Severity, num_fr
 from vigie.assess.trace import Trace
 
 DEADLINE_HOURS = 72  # Art. 33(1): "where feasible, not later than 72 hours"
 PERSONS_FLAG = 100  # ENISA 2013: number of persons weighed outside the score, flagged above
-ART33_1 = "GDPR Art. 33(1)"
-EDPB_RISK = "EDPB Guidelines 9/2022, section IV (assessing risk)"
+ART33_1 = "RGPD art. 33(1)"
+EDPB_RISK = "EDPB, lignes directrices 9/2022, section IV (évaluation du risque)"
+# Severity levels as the French reasons name them.
+LEVELS_FR = {"low": "faible", "medium": "moyenne", "high": "élevée", "very_high": "très élevée"}
 MUST_CONTAIN = [
-    "the nature of the breach, the categories and approximate number of persons and of "
-    "records (Art. 33(3)(a))",
-    "the name and contact details of the DPO or another contact point (Art. 33(3)(b))",
-    "the likely consequences (Art. 33(3)(c))",
-    "the measures taken or proposed, including mitigation (Art. 33(3)(d))",
+    "la nature de la violation, les catégories et le nombre approximatif de personnes "
+    "concernées et d'enregistrements concernés (art. 33(3)(a))",
+    "le nom et les coordonnées du DPO ou d'un autre point de contact (art. 33(3)(b))",
+    "les conséquences probables (art. 33(3)(c))",
+    "les mesures prises ou proposées, y compris pour en atténuer les effets (art. 33(3)(d))",
 ]
 
 
@@ -30,32 +32,34 @@ def unlikely_risk(case: Case, severity: Severity, trace: Trace) -> list[str]:
         reasons.append(
             trace.fire(
                 "art33.unlikely.unintelligible",
-                "the data are encrypted and the key is safe, and nothing is lost for good",
-                f"{EDPB_RISK}; GDPR Art. 34(3)(a)",
+                "les données sont chiffrées, la clé est sûre et rien n'est perdu définitivement",
+                f"{EDPB_RISK}; RGPD art. 34(3)(a)",
             )
         )
     if case.trusted_recipient and case.breach_types <= {"confidentiality", "integrity"}:
         reasons.append(
             trace.fire(
                 "art33.unlikely.trusted_recipient",
-                "the only recipient is trusted and confirmed the data were deleted",
-                f"{EDPB_RISK}; EDPB Guidelines 01/2021, trusted third party",
+                "le seul destinataire est de confiance et a confirmé la suppression des données",
+                f"{EDPB_RISK}; EDPB, lignes directrices 01/2021, tiers de confiance",
             )
         )
     if only_availability and case.backup and case.sector != "health":
         reasons.append(
             trace.fire(
                 "art33.unlikely.restored",
-                "only availability was lost, restored from a backup, no sign of exfiltration",
-                "EDPB Guidelines 01/2021, ransomware with proper backup",
+                "seule la disponibilité a été perdue, restaurée depuis une sauvegarde, sans "
+                "signe d'exfiltration",
+                "EDPB, lignes directrices 01/2021, rançongiciel avec sauvegarde adéquate",
             )
         )
     if severity.level == "low":
         reasons.append(
             trace.fire(
                 "art33.unlikely.low_severity",
-                f"ENISA severity is low ({severity.score}): persons unlikely to be affected",
-                f"{ART33_1}; ENISA 2013 severity levels",
+                f"gravité ENISA faible ({num_fr(severity.score)}) : les personnes ne seront "
+                "probablement pas affectées",
+                f"{ART33_1}; ENISA 2013, niveaux de gravité",
             )
         )
     return reasons
@@ -69,8 +73,9 @@ def decide(case: Case, severity: Severity, now: datetime, trace: Trace) -> dict[
         reasons.append(
             trace.fire(
                 "art33.required",
-                f"the breach is likely to result in a risk (severity {severity.level}): notify the "
-                "authority (the CNIL) without undue delay",
+                f"la violation est susceptible d'engendrer un risque (gravité "
+                f"{LEVELS_FR[severity.level]}) : notifier l'autorité de contrôle (la CNIL) dans "
+                "les meilleurs délais",
                 ART33_1,
             )
         )
@@ -78,25 +83,26 @@ def decide(case: Case, severity: Severity, now: datetime, trace: Trace) -> dict[
             reasons.append(
                 trace.fire(
                     "art33.many_persons",
-                    f"{case.persons} persons affected (more than {PERSONS_FLAG})",
-                    "ENISA 2013, number of individuals",
+                    f"{case.persons} personnes concernées (plus de {PERSONS_FLAG})",
+                    "ENISA 2013, nombre de personnes",
                 )
             )
     else:
         reasons.append(
             trace.fire(
                 "art33.not_required",
-                "no notification required; document the breach and this reasoning in the register",
-                "GDPR Art. 33(1), 33(5)",
+                "notification non requise ; documenter la violation et ce raisonnement dans "
+                "le registre",
+                "RGPD art. 33(1), 33(5)",
             )
         )
     if case.facts.processor:
         reasons.append(
             trace.fire(
                 "art33.processor",
-                "the processor must inform each controller without undue delay; each controller "
-                "assesses and notifies",
-                "GDPR Art. 33(2)",
+                "le sous-traitant doit informer chaque responsable de traitement dans les "
+                "meilleurs délais ; chaque responsable évalue et notifie",
+                "RGPD art. 33(2)",
             )
         )
     decision: dict[str, Any] = {"required": required, "authority": "CNIL", "reasons": reasons}
@@ -126,8 +132,8 @@ def _clock(case: Case, required: bool, now: datetime, trace: Trace) -> dict[str,
         clock["late_notification_must_add"] = [
             trace.fire(
                 "art33.late",
-                f"notification {round(late, 1)} h after the {DEADLINE_HOURS}-hour deadline: "
-                "it must give the reasons for the delay",
+                f"notification {num_fr(round(late, 1))} h après l'échéance de {DEADLINE_HOURS} "
+                "heures : elle doit exposer les motifs du retard",
                 ART33_1,
             )
         ]

@@ -6,14 +6,20 @@ from collections.abc import Callable
 from typing import Any
 
 from vigie.assess.case import Case
-from vigie.assess.severity import Severity
+from vigie.assess.obligations.art33_authority import LEVELS_FR
+from vigie.assess.severity import Severity, num_fr
 from vigie.assess.trace import Trace
 
 # ENISA levels that mean "high risk" in the sense of Art. 34(1).
 HIGH_RISK_LEVELS = frozenset({"high", "very_high"})
 # Categories for which the EDPB considers damage likely once disclosed.
 SPECIAL_CATEGORIES = frozenset({"health", "genetic", "special_other"})
-EDPB_HIGH = "EDPB Guidelines 9/2022, section IV (high risk)"
+SPECIAL_FR = {
+    "genetic": "génétiques",
+    "health": "de santé",
+    "special_other": "d'autres catégories particulières",
+}
+EDPB_HIGH = "EDPB, lignes directrices 9/2022, section IV (risque élevé)"
 
 
 def high_risk(case: Case, severity: Severity, trace: Trace) -> list[str]:
@@ -23,8 +29,8 @@ def high_risk(case: Case, severity: Severity, trace: Trace) -> list[str]:
         reasons.append(
             trace.fire(
                 "art34.high.severity",
-                f"ENISA severity {severity.level.replace('_', ' ')} ({severity.score})",
-                "GDPR Art. 34(1); ENISA 2013 severity levels",
+                f"gravité ENISA {LEVELS_FR[severity.level]} ({num_fr(severity.score)})",
+                "RGPD art. 34(1); ENISA 2013, niveaux de gravité",
             )
         )
     special = sorted(case.categories & SPECIAL_CATEGORIES)
@@ -32,8 +38,9 @@ def high_risk(case: Case, severity: Severity, trace: Trace) -> list[str]:
         reasons.append(
             trace.fire(
                 "art34.high.special_categories",
-                f"{', '.join(special)} data disclosed: damage is to be considered likely",
-                f"{EDPB_HIGH}; GDPR Art. 9",
+                f"données {', '.join(SPECIAL_FR[c] for c in special)} divulguées : un "
+                "dommage doit être considéré comme probable",
+                f"{EDPB_HIGH}; RGPD art. 9",
             )
         )
     return reasons
@@ -41,30 +48,36 @@ def high_risk(case: Case, severity: Severity, trace: Trace) -> list[str]:
 
 def _unintelligible(case: Case) -> tuple[bool, str]:
     if case.unintelligible:
-        return True, "the data are encrypted and the key was not compromised"
+        return True, "les données sont chiffrées et la clé n'a pas été compromise"
     if case.encryption == "hashed_salted":
-        return False, "only the passwords were hashed; the other data are readable"
-    return False, f"the data were readable (encryption: {case.encryption})"
+        return False, "seuls les mots de passe étaient hachés ; les autres données sont lisibles"
+    return False, f"les données étaient lisibles (chiffrement : {case.encryption})"
 
 
 def _subsequent_measures(case: Case) -> tuple[bool, str]:
     if case.trusted_recipient:
-        return True, "the trusted recipient confirmed deletion: the high risk is no longer likely"
+        return True, (
+            "le destinataire de confiance a confirmé la suppression : le risque élevé "
+            "n'est plus susceptible de se matérialiser"
+        )
     if case.recovered and case.exfiltration is False and not case.published:
-        return True, "the data were recovered with no sign of copy or access"
-    return False, "no measure taken since removes the high risk"
+        return True, "les données ont été récupérées sans signe de copie ni d'accès"
+    return False, "aucune mesure prise depuis n'écarte le risque élevé"
 
 
 def _disproportionate_effort(case: Case) -> tuple[bool, str]:
     if not case.reachable:
-        return True, "the persons cannot be reached individually: a public communication is due"
-    return False, "the persons can be reached individually"
+        return True, (
+            "les personnes ne peuvent pas être jointes individuellement : une communication "
+            "publique s'impose"
+        )
+    return False, "les personnes peuvent être jointes individuellement"
 
 
 EXCEPTIONS: tuple[tuple[str, str, Callable[[Case], tuple[bool, str]]], ...] = (
-    ("unintelligible", "GDPR Art. 34(3)(a)", _unintelligible),
-    ("subsequent_measures", "GDPR Art. 34(3)(b)", _subsequent_measures),
-    ("disproportionate_effort", "GDPR Art. 34(3)(c)", _disproportionate_effort),
+    ("unintelligible", "RGPD art. 34(3)(a)", _unintelligible),
+    ("subsequent_measures", "RGPD art. 34(3)(b)", _subsequent_measures),
+    ("disproportionate_effort", "RGPD art. 34(3)(c)", _disproportionate_effort),
 )
 
 
@@ -78,24 +91,25 @@ def decide(case: Case, severity: Severity, sa_required: bool, trace: Trace) -> d
             applying.append((name, why, cites))
     high = high_risk(case, severity, trace) if sa_required else []
     if not high:
-        why = "the breach is not likely to result in a high risk"
+        why = "la violation n'est pas susceptible d'engendrer un risque élevé"
         if not sa_required:
-            why = "the breach is unlikely to result in any risk (see notify_sa)"
-        reasons = [trace.fire("art34.not_high", why, "GDPR Art. 34(1)")]
+            why = "la violation n'est pas susceptible d'engendrer un risque (voir notify_sa)"
+        reasons = [trace.fire("art34.not_high", why, "RGPD art. 34(1)")]
         return _result(False, None, examined, reasons)
     reasons = list(high)
     if not applying:
         reasons.append(
             trace.fire(
                 "art34.required",
-                "communicate to every person without undue delay, in clear and plain language",
-                "GDPR Art. 34(1), 34(2)",
+                "communiquer la violation à chaque personne dans les meilleurs délais, en "
+                "des termes clairs et simples",
+                "RGPD art. 34(1), 34(2)",
             )
         )
         return _result(True, None, examined, reasons)
     name, why, cites = applying[0]
     reasons.append(
-        trace.fire(f"art34.exception.{name}", f"no individual communication: {why}", cites)
+        trace.fire(f"art34.exception.{name}", f"pas de communication individuelle : {why}", cites)
     )
     return _result(False, name, examined, reasons)
 

@@ -19,21 +19,24 @@ FIRST_DECREE_IN_FORCE = date(2017, 10, 1)
 SECOND_DECREE_IN_FORCE = date(2022, 4, 28)
 HEALTH_CATEGORIES = frozenset({"health", "genetic"})
 PORTAL = "signalement.social-sante.gouv.fr"
-WHEN = "sans délai (without delay)"
+WHEN = "sans délai"
 CSP = "CSP L.1111-8-2"
 
 
 def authority_for(day: date) -> tuple[str, str]:
     """The addressee of the report and the text that names it, for an incident on `day`."""
     if day >= SECOND_DECREE_IN_FORCE:
-        return "ANS (CERT Santé)", f"{CSP}; CSP D.1111-16-2 to D.1111-16-4 (décret 2022-715)"
+        return "ANS (CERT Santé)", f"{CSP}; CSP D.1111-16-2 à D.1111-16-4 (décret 2022-715)"
     return "ARS", f"{CSP}; décret 2016-1214; arrêté du 30 octobre 2017"
 
 
 def _incident_day(case: Case, now: datetime, trace: Trace) -> date:
     stamp = case.occurred_at or case.aware_at
     if stamp is None:
-        trace.assume("incident date unknown: the health-report rules in force now are applied")
+        trace.assume(
+            "date de l'incident inconnue : les règles de signalement en santé en vigueur "
+            "aujourd'hui sont appliquées"
+        )
         stamp = now
     return stamp.date()
 
@@ -43,12 +46,14 @@ def _triggers(case: Case) -> list[str]:
     attack = case.malicious or case.published or case.cause == "ransomware"
     found = []
     if "availability" in case.breach_types:
-        found.append("the information system's normal operation was affected (availability)")
+        found.append(
+            "le fonctionnement normal du système d'information a été affecté (disponibilité)"
+        )
     if health_data and not case.unintelligible and attack:
         if case.confidentiality:
-            found.append("the confidentiality of health data was affected")
+            found.append("la confidentialité de données de santé a été atteinte")
         if "integrity" in case.breach_types:
-            found.append("the integrity of health data was affected")
+            found.append("l'intégrité de données de santé a été atteinte")
     return found
 
 
@@ -64,39 +69,45 @@ def decide(case: Case, now: datetime, trace: Trace) -> dict[str, Any]:
         "reasons": [],
     }
     if case.sector != "health":
-        why = "the controller is not a health-sector structure"
+        why = "le responsable de traitement n'est pas une structure du secteur de la santé"
         result["reasons"] = [trace.fire("health.not_sector", why, CSP)]
         return result
     if day < FIRST_DECREE_IN_FORCE:
-        why = f"the incident predates the reporting duty (in force {FIRST_DECREE_IN_FORCE})"
+        why = (
+            "l'incident est antérieur à l'obligation de signalement (en vigueur depuis le "
+            f"{FIRST_DECREE_IN_FORCE:%d/%m/%Y})"
+        )
         result["reasons"] = [trace.fire("health.before_decree", why, "décret 2016-1214")]
         return result
     triggers = _triggers(case)
     if not triggers:
         why = (
-            "no serious or significant information-system incident: no attack and health "
-            "data unaffected or unreadable (vigie's reading; report when in doubt)"
+            "pas d'incident grave ou significatif du système d'information : aucune attaque, "
+            "et données de santé non atteintes ou illisibles (lecture de vigie ; signaler en "
+            "cas de doute)"
         )
         result["reasons"] = [trace.fire("health.not_serious", why, cites)]
         return result
     trace.assume(
-        "the controller is assumed to be a structure covered by the health-sector "
-        "report (health establishment, medical lab, radiotherapy centre; médico-social "
-        "since 2022)"
+        "le responsable de traitement est supposé être une structure soumise au "
+        "signalement en santé (établissement de santé, laboratoire de biologie médicale, "
+        "centre de radiothérapie ; médico-social depuis 2022)"
     )
     reasons = [trace.fire("health.serious", t, cites) for t in triggers]
     reasons.append(
         trace.fire(
             f"health.authority.{'ans' if authority.startswith('ANS') else 'ars'}",
-            f"report without delay to the {authority} on {PORTAL}; this is in addition to the CNIL "
-            "notification",
+            f"signaler sans délai à l'{authority} sur {PORTAL} ; ce signalement s'ajoute à la "
+            "notification à la CNIL",
             cites,
         )
     )
     if authority.startswith("ANS"):
         reasons.append(
             trace.fire(
-                "health.resolution", "tell the ANS when the incident is resolved", "décret 2022-715"
+                "health.resolution",
+                "informer l'ANS lorsque l'incident est résolu",
+                "décret 2022-715",
             )
         )
     result.update(required=True, authority=authority, when=WHEN, portal=PORTAL, reasons=reasons)

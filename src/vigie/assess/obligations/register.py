@@ -7,10 +7,10 @@ from typing import Any
 from vigie.assess.trace import Trace
 
 CONTENT = [
-    "the facts of the breach",
-    "its effects",
-    "the remedial action taken",
-    "the reasoning behind each decision (notify or not, communicate or not, any delay)",
+    "les faits concernant la violation",
+    "ses effets",
+    "les mesures prises pour y remédier",
+    "le raisonnement suivi pour chaque décision (notifier ou non, communiquer ou non, tout retard)",
 ]
 
 
@@ -18,13 +18,14 @@ def decide(trace: Trace) -> dict[str, Any]:
     reasons = [
         trace.fire(
             "register.always",
-            "every breach is documented, notified or not, so the CNIL can verify compliance",
-            "GDPR Art. 33(5)",
+            "toute violation est documentée, notifiée ou non, afin que la CNIL puisse "
+            "vérifier le respect du RGPD",
+            "RGPD art. 33(5)",
         ),
         trace.fire(
             "register.reasoning",
-            "the reasoning for each decision is recorded with it",
-            "EDPB Guidelines 9/2022, section V (accountability)",
+            "le raisonnement de chaque décision est consigné avec elle",
+            "EDPB, lignes directrices 9/2022, section V (responsabilité)",
         ),
     ]
     return {"required": True, "content": CONTENT, "reasons": reasons}
