@@ -14,7 +14,7 @@ from datetime import date
 import duckdb
 
 from vigie.workspace import Workspace, table_exists
-from vigie.workspace.store import scalar
+from vigie.workspace.store import column_names, scalar
 
 MINOR_AGE = 18
 # Element prefix -> assessment category (DESIGN.md, vocabulary of exposed elements).
@@ -85,13 +85,7 @@ def read_inputs(con: duckdb.DuckDBPyConnection, reference: date) -> WorkspaceInp
 
 
 def _minors(con: duckdb.DuckDBPyConnection, reference: date) -> int | None:
-    columns = {
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_catalog = 'store' AND table_name = 'persons'"
-        ).fetchall()
-    }
+    columns = set(column_names(con, "persons"))
     if "is_minor" in columns:
         return int(scalar(con, "SELECT count(*) FROM persons WHERE is_minor"))
     if "birth_date" in columns:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from vigie.errors import InputError, UnsupportedFormatError
-from vigie.ingest import catalog
 from vigie.ingest.readers.base import ProgressCallback, SourceTable
 from vigie.ingest.readers.documents_base import NO_TEXT_LAYER, NOT_READ, TEXT, Block
 
@@ -172,7 +171,7 @@ def load_document(
     con: duckdb.DuckDBPyConnection, load: FileLoad, on_bytes: ProgressCallback, size: int
 ) -> None:
     """Store one document's blocks and its catalog entry; the caller holds the transaction."""
-    from vigie.ingest.loader import TableLoad
+    from vigie.ingest.loader import TableLoad, record_file
 
     con.execute(_DDL)
     blocks = [*_name_block(load.path), *_guarded_read(load)]
@@ -194,7 +193,7 @@ def load_document(
     load.tables = [TableLoad(TABLE, load.path.name, [], [], n)]
     load.details.update(_summary(load, blocks))
     on_bytes(size)
-    _add_file(con, load, size)
+    record_file(con, load, size)
 
 
 _TYPES = {
@@ -245,24 +244,6 @@ def _summary(load: FileLoad, blocks: list[Block]) -> dict[str, Any]:
     if warnings:
         doc["warnings"] = warnings
     return doc
-
-
-def _add_file(con: duckdb.DuckDBPyConnection, load: FileLoad, size: int) -> None:
-    catalog.add_file(
-        con,
-        catalog.FileEntry(
-            load.digest,
-            str(load.path.resolve()),
-            load.path.name,
-            load.format,
-            size,
-            load.kind,
-            load.controller,
-            load.rows_read,
-            load.rows_stored,
-            load.rows_quarantined,
-        ),
-    )
 
 
 def stored_tables(load: FileLoad) -> list[TableLoad]:

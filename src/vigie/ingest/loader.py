@@ -182,21 +182,7 @@ class _Loader:
                 table.rows,
                 table.columns,
             )
-        catalog.add_file(
-            self.con,
-            catalog.FileEntry(
-                load.digest,
-                str(load.path.resolve()),
-                load.path.name,
-                load.format,
-                size,
-                load.kind,
-                load.controller,
-                load.rows_read,
-                load.rows_stored,
-                load.rows_quarantined,
-            ),
-        )
+        record_file(self.con, load, size)
 
 
 _LIN = ("_source", "_row")
@@ -216,3 +202,22 @@ def load_file(
         table = loader.table_for(source)
         loader.copy_rows(table, source.rows)
     loader.finish(size)
+
+
+def record_file(con: duckdb.DuckDBPyConnection, load: FileLoad, size: int) -> None:
+    """The `_files` catalog entry of a loaded file (tables and documents alike)."""
+    catalog.add_file(
+        con,
+        catalog.FileEntry(
+            load.digest,
+            str(load.path.resolve()),
+            load.path.name,
+            load.format,
+            size,
+            load.kind,
+            load.controller,
+            load.rows_read,
+            load.rows_stored,
+            load.rows_quarantined,
+        ),
+    )

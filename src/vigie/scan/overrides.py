@@ -9,6 +9,7 @@ import duckdb
 from vigie.errors import ConfigError
 from vigie.scan.profile import ColumnProfile
 from vigie.vocabulary import ELEMENTS
+from vigie.workspace.store import column_names
 
 NOT_PERSONAL = ("none", "null", "-")
 
@@ -51,15 +52,7 @@ def apply(
         if table is None:
             problems.append(f"{target}: no such table")
             continue
-        known = {
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_catalog = 'store' AND table_name = ?",
-                [table],
-            ).fetchall()
-        }
-        if column not in known:
+        if column not in column_names(con, table):
             problems.append(f"{target}: table {table} has no column {column!r}")
             continue
         con.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from vigie.workspace.store import quote_ident
+from vigie.workspace.store import column_names, quote_ident
 
 SAMPLE_ROWS = 10_000
 LINEAGE = ("_source", "_row")
@@ -19,12 +19,7 @@ def present(column: str) -> str:
 
 
 def data_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    rows = con.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_catalog = 'store' AND table_name = ? ORDER BY ordinal_position",
-        [table],
-    ).fetchall()
-    return [r[0] for r in rows if r[0] not in LINEAGE]
+    return [c for c in column_names(con, table) if c not in LINEAGE]
 
 
 def column_totals(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> dict[str, int]:

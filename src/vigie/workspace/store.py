@@ -100,6 +100,16 @@ def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
+def column_names(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """A store table's columns, in order (empty when the table does not exist)."""
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_catalog = ? AND table_name = ? ORDER BY ordinal_position",
+        [ALIAS, name],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
