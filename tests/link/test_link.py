@@ -130,6 +130,10 @@ def test_cli_link_json_and_review_decisions_kept(linked, keys_env) -> None:
             [first["left"], first["right"]],
         ).fetchall()[0][0]
     assert kept == 1 and queued == 0
+    # the workspace is shared by the module's tests: back to the default thresholds
+    with ws.connect() as con:
+        con.execute("DELETE FROM link_decisions")
+    run_link(ws)
 
 
 def test_spark_engine_without_pyspark_says_how_to_install(

@@ -47,4 +47,5 @@ def test_model_sql_is_translated_for_spark() -> None:
     text = str(spark_settings(settings))
     assert "jaro_winkler(" in text and "arrays_overlap(" in text
     assert "jaro_winkler_similarity" not in text and "list_has_any" not in text
+    assert "hamming(" not in text and "sequence(1, length(nir_l))" in text
     assert "jaro_winkler_similarity" in str(settings)  # the DuckDB spec is left as it was

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from vigie.link.records import record_key
 from vigie.link.train import PAIRS, in_memory
 
 UPPER = 0.95  # a pair at or above is linked without review
@@ -18,6 +19,7 @@ LOWER = 0.5  # a pair below is not linked; between the two it is queued
 EDGES = "memory.main.link_edges"
 CLUSTERS = "memory.main.link_clusters"
 REVIEW = "memory.main.link_review_new"
+DECIDED = "memory.main.link_decided"
 
 _DECISIONS_DDL = """CREATE TABLE IF NOT EXISTS link_decisions (
     unique_id_l VARCHAR, unique_id_r VARCHAR, decision VARCHAR,
@@ -42,44 +44,61 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 def decide(con: duckdb.DuckDBPyConnection, records_table: str, thresholds: Thresholds) -> int:
     """Build EDGES (links), CLUSTERS (unique_id -> cluster_id) and REVIEW; returns queue size."""
     ensure_tables(con)
+    _decided(con, records_table)
     con.execute(f"""
         CREATE OR REPLACE TABLE {EDGES} AS
-        WITH d AS (
-            SELECT least(unique_id_l, unique_id_r) AS l, greatest(unique_id_l, unique_id_r) AS r,
-                   last(decision ORDER BY decided_at) AS decision
-            FROM store.main.link_decisions GROUP BY 1, 2)
         SELECT p.unique_id_l, p.unique_id_r,
                CASE WHEN d.decision = 'accept' THEN 1.0 ELSE p.match_probability END
                    AS match_probability
-        FROM {PAIRS} p LEFT JOIN d ON d.l = least(p.unique_id_l, p.unique_id_r)
+        FROM {PAIRS} p LEFT JOIN {DECIDED} d ON d.l = least(p.unique_id_l, p.unique_id_r)
             AND d.r = greatest(p.unique_id_l, p.unique_id_r)
         WHERE coalesce(d.decision = 'accept', p.match_probability >= {thresholds.upper})
           AND d.decision IS DISTINCT FROM 'reject'
         UNION ALL
-        SELECT d.l, d.r, 1.0 FROM d
+        SELECT d.l, d.r, 1.0 FROM {DECIDED} d
         WHERE d.decision = 'accept' AND NOT EXISTS (SELECT 1 FROM {PAIRS} p
             WHERE least(p.unique_id_l, p.unique_id_r) = d.l
               AND greatest(p.unique_id_l, p.unique_id_r) = d.r)""")
     _cluster(con, records_table)
     con.execute(f"""
         CREATE OR REPLACE TABLE {REVIEW} AS
-        SELECT row_number() OVER (ORDER BY p.match_probability DESC, p.unique_id_l,
-                                  p.unique_id_r) AS pair_id,
-               p.unique_id_l, p.unique_id_r, p.match_probability, p.match_weight
-        FROM {PAIRS} p
-        JOIN {CLUSTERS} cl ON cl.unique_id = p.unique_id_l
-        JOIN {CLUSTERS} cr ON cr.unique_id = p.unique_id_r
-        WHERE p.match_probability >= {thresholds.lower}
-          AND p.match_probability < {thresholds.upper}
-          AND cl.cluster_id <> cr.cluster_id
-          AND NOT EXISTS (SELECT 1 FROM store.main.link_decisions d
-              WHERE least(d.unique_id_l, d.unique_id_r) = least(p.unique_id_l, p.unique_id_r)
-                AND greatest(d.unique_id_l, d.unique_id_r)
-                    = greatest(p.unique_id_l, p.unique_id_r))
-          -- only pairs that would bring a leak row to a person it is not yet with
-          AND EXISTS (SELECT 1 FROM {records_table} r
-              WHERE r.unique_id IN (p.unique_id_l, p.unique_id_r) AND r.kind = 'leak')""")
+        WITH queued AS (
+            SELECT p.* FROM {PAIRS} p
+            JOIN {CLUSTERS} cl ON cl.unique_id = p.unique_id_l
+            JOIN {CLUSTERS} cr ON cr.unique_id = p.unique_id_r
+            WHERE p.match_probability >= {thresholds.lower}
+              AND p.match_probability < {thresholds.upper}
+              AND cl.cluster_id <> cr.cluster_id
+              AND NOT EXISTS (SELECT 1 FROM {DECIDED} d
+                  WHERE d.l = least(p.unique_id_l, p.unique_id_r)
+                    AND d.r = greatest(p.unique_id_l, p.unique_id_r)))
+        SELECT row_number() OVER (ORDER BY q.match_probability DESC, {record_key("a")},
+                                  {record_key("b")}) AS pair_id,
+               {record_key("a")} AS unique_id_l, {record_key("b")} AS unique_id_r,
+               q.match_probability, q.match_weight
+        FROM queued q
+        JOIN {records_table} a ON a.unique_id = q.unique_id_l
+        JOIN {records_table} b ON b.unique_id = q.unique_id_r
+        -- only pairs that would bring a leak row to a person it is not yet with
+        WHERE 'leak' IN (a.kind, b.kind)""")
     return int(con.execute(f"SELECT count(*) FROM {REVIEW}").fetchall()[0][0])
+
+
+def _decided(con: duckdb.DuckDBPyConnection, records_table: str) -> None:
+    """People's latest decision per pair, on this run's record ids (least id first)."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {DECIDED} AS
+        WITH latest AS (
+            SELECT least(unique_id_l, unique_id_r) AS l, greatest(unique_id_l, unique_id_r) AS r,
+                   last(decision ORDER BY decided_at) AS decision
+            FROM store.main.link_decisions GROUP BY 1, 2),
+        ids AS (
+            SELECT unique_id, {record_key("x")} AS key FROM {records_table} x
+            WHERE x.tbl IN (SELECT regexp_extract(k, '^(.*):[0-9]+$', 1)
+                            FROM (SELECT l AS k FROM latest UNION SELECT r FROM latest)))
+        SELECT least(a.unique_id, b.unique_id) AS l, greatest(a.unique_id, b.unique_id) AS r,
+               latest.decision
+        FROM latest JOIN ids a ON a.key = latest.l JOIN ids b ON b.key = latest.r""")
 
 
 def _cluster(con: duckdb.DuckDBPyConnection, records_table: str) -> None:

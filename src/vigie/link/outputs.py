@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from vigie.link.decide import CLUSTERS, EDGES, REVIEW
+from vigie.link.records import record_key
 from vigie.workspace import table_exists, transaction
 
 MEMBERS = "memory.main.link_members"
@@ -32,7 +33,8 @@ def _members_sql(records_table: str) -> str:
                 SELECT unique_id_l AS uid, match_probability AS p FROM {EDGES}
                 UNION ALL SELECT unique_id_r, match_probability FROM {EDGES}) GROUP BY 1),
         keyed AS (
-            SELECT c.cluster_id, 'P' || upper(substr(md5(min(r.unique_id)), 1, 12)) AS person_id
+            SELECT c.cluster_id,
+                'P' || upper(substr(md5(min({record_key("r")})), 1, 12)) AS person_id
             FROM {CLUSTERS} c JOIN {records_table} r USING (unique_id)
             WHERE r.kind = 'leak' GROUP BY 1)
         SELECT k.person_id, r.*, coalesce(prob.p, 1.0) AS probability

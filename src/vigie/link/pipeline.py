@@ -109,6 +109,7 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
             decide.EDGES,
             decide.CLUSTERS,
             decide.REVIEW,
+            decide.DECIDED,
             outputs.MEMBERS,
             evaluate.TRUTH,
             evaluate.PRED,

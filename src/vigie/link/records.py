@@ -24,6 +24,7 @@ from vigie.workspace import quote_ident, table_exists
 log = logging.getLogger(__name__)
 
 RECORDS = "memory.main.link_records"
+_ID_STRIDE = 2**40  # rows per table in unique_id
 
 # scan element -> record role; several columns may share a role (street + complement).
 ROLE_OF_ELEMENT = {
@@ -120,8 +121,13 @@ def _col(source: SourceTable, role: str) -> str:
     return quote_ident(cols[0]) if cols else "NULL"
 
 
-def _select(source: SourceTable) -> str:
-    """One table's identity columns as text (standardised later, per distinct value)."""
+def _select(source: SourceTable, index: int) -> str:
+    """One table's identity columns as text (standardised later, per distinct value).
+
+    `unique_id` is a number (Splink's joins on it are a third faster than on text):
+    the table's index in `sources` times 2^40 plus the row. People's review decisions
+    name records by `record_key` (table:row), which does not depend on the run.
+    """
     addr = source.roles.get("address", [])
     street = "NULL"
     if addr:
@@ -145,7 +151,7 @@ def _select(source: SourceTable) -> str:
         deceased = f"({deceased} OR {death} IS NOT NULL)"
     controller = "NULL" if source.controller is None else _literal(source.controller)
     return f"""
-        SELECT {_literal(source.name)} || ':' || CAST(_row AS VARCHAR) AS unique_id,
+        SELECT CAST({index} AS BIGINT) * {_ID_STRIDE} + CAST(_row AS BIGINT) AS unique_id,
             {_literal(source.name)} AS tbl, CAST(_row AS BIGINT) AS row_no,
             {_literal(source.kind)} AS kind, {controller} AS controller,
             {_text(_col(source, "last_name"))} AS last_txt,
@@ -207,7 +213,7 @@ def build_records(con: duckdb.DuckDBPyConnection, sources: list[SourceTable]) ->
     """Create `link_records` (in memory) from `sources`; returns its row count."""
     if not sources:
         raise InputError("no table with identity columns (names, birth date, NIR) to link")
-    union = "\nUNION ALL\n".join(_select(s) for s in sources)
+    union = "\nUNION ALL\n".join(_select(s, i) for i, s in enumerate(sources))
     con.execute(f"CREATE OR REPLACE TEMP TABLE _link_src AS {union}")
     _standardise(con)
     con.execute("DROP TABLE _link_src")
@@ -261,6 +267,11 @@ def _derived_sql() -> str:
             r.email, r.exam_date, r.deceased, r.death_date
         FROM _link_raw r LEFT JOIN _link_phones p ON p.raw = r.phone_raw
         ORDER BY r.tbl, r.row_no  -- a stable order: Splink's sampling depends on it"""
+
+
+def record_key(alias: str) -> str:
+    """SQL of a record's stable name, `table:row` (review decisions, evaluation)."""
+    return f"{alias}.tbl || ':' || CAST({alias}.row_no AS VARCHAR)"
 
 
 def _text(column: str) -> str:

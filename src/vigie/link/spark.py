@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -28,6 +29,17 @@ _SPARK_FUNCTIONS = {
     "jaro_winkler_similarity(": "jaro_winkler(",
     "list_has_any(": "arrays_overlap(",
 }
+
+# Spark has no hamming(): count the positions that differ (same-length values only).
+_HAMMING = re.compile(r"hamming\((\w+), (\w+)\)")
+
+
+def _spark_hamming(match: re.Match[str]) -> str:
+    left, right = match.groups()
+    return (
+        f"size(filter(sequence(1, length({left})), "
+        f"i -> substr({left}, i, 1) <> substr({right}, i, 1)))"
+    )
 
 
 def require_pyspark() -> None:
@@ -46,6 +58,7 @@ def spark_settings(settings: dict[str, Any]) -> dict[str, Any]:
             sql = level["sql_condition"]
             for duck, spark in _SPARK_FUNCTIONS.items():
                 sql = sql.replace(duck, spark)
+            sql = _HAMMING.sub(_spark_hamming, sql)
             level["sql_condition"] = sql
     return out
 
@@ -124,8 +137,8 @@ def _pairs_to_duckdb(con: duckdb.DuckDBPyConnection, pairs: Any) -> None:
     con.register("_spark_pairs", pairs)
     try:
         con.execute(
-            f"CREATE OR REPLACE TABLE {train.PAIRS} AS SELECT CAST(unique_id_l AS VARCHAR) "
-            "AS unique_id_l, CAST(unique_id_r AS VARCHAR) AS unique_id_r, "
+            f"CREATE OR REPLACE TABLE {train.PAIRS} AS SELECT CAST(unique_id_l AS BIGINT) "
+            "AS unique_id_l, CAST(unique_id_r AS BIGINT) AS unique_id_r, "
             "CAST(match_probability AS DOUBLE) AS match_probability, "
             "CAST(match_weight AS DOUBLE) AS match_weight FROM _spark_pairs"
         )

@@ -26,6 +26,7 @@ PAIRS = "memory.main.link_pairs"
 _SPLINK_HINT = "Splink is needed for linkage: pip install 'splink>=5'"
 U_MAX_PAIRS = 1e6  # random pairs for u (Splink tutorials: 1e6); more took 20-40 s at 2M records
 EM_MAX_PAIRS = 1e6  # pairs sampled per EM session (all the blocked pairs, when fewer)
+M_FLOOR = 1e-4  # at most ~13 bits against a match from one level (see floor_m)
 
 
 @dataclass
@@ -111,6 +112,21 @@ def estimate(linker: Any, fields: set[str], count: int, seed: int, chunks: int =
             )
         except ValueError as exc:  # Splink refuses an m that underflowed to 0
             log.warning("EM session blocked on %s skipped: %s", rule, str(exc)[:80])
+    floor_m(linker)
+
+
+def floor_m(linker: Any, floor: float = M_FLOOR) -> None:
+    """No learned m below `floor`: EM on a clean incident learns that true matches never
+    differ on a phone or a birth date digit (m ~ 1e-30, an absolute veto); real files do,
+    and one slip must not outweigh names, birth date and address. Fixed m (the household
+    vetoes) stay as they are."""
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level or level._fix_m_probability:
+                continue
+            m = level.m_probability
+            if isinstance(m, float) and m < floor:
+                level.m_probability = floor
 
 
 def finish(

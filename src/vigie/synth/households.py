@@ -76,7 +76,12 @@ def build(rng: np.random.Generator, persons: int) -> Households:
         head_year[partner] + np.rint(rng.normal(-1.5, 3.5, n))[partner], 1920, 2002
     )
     child = role == CHILD
-    year[child] = np.clip(head_year[child] + rng.integers(22, 43, n)[child], None, 2020)
+    # a parent's age at birth between 22 and 42, within the years before the leak (a
+    # cap would pile a young parent's children up in the last year, all "twins")
+    room = np.maximum(2020 - head_year, 0)
+    low, high = np.minimum(22, room), np.minimum(42, room)
+    gap = low + np.floor(rng.random(n) * (high - low + 1)).astype(int)
+    year[child] = np.minimum(head_year + gap, 2020)[child]
 
     female = rng.random(n) < 0.5
     single_adult = (role == ADULT1) & (adults_p == 1)
