@@ -171,10 +171,15 @@ def _words(text: str) -> str:
     return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
 
 
+# The authorities' web addresses the report prints (signalement.social-sante.gouv.fr):
+# their words are not data, though SANTE or SOCIAL may be someone's name.
+_OFFICIAL_ADDRESS = re.compile(r"(?:https?://)?[\w.-]+\.(?:gouv\.fr|cnil\.fr)\b[\w/.-]*")
+
+
 def _appearing(values: list[str], text: str) -> list[str]:
     # Whole values, word for word: a surname such as COMMENT is legitimately inside
     # COMMENTAIRE. Comparing word sequences keeps this fast over thousands of values.
-    haystack = _words(text)
+    haystack = _words(_OFFICIAL_ADDRESS.sub(" ", text))
     return [v for v in values if _words(v).strip() and _words(v) in haystack]
 
 

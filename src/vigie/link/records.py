@@ -184,8 +184,9 @@ _MAPS = {
 }
 
 
-def _standardise(con: duckdb.DuckDBPyConnection) -> None:
-    """_link_raw from _link_src: each map computed once per distinct value, joined back."""
+def _standardised_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """The SELECT standardising _link_src: each map (a temp table `_link_map_<name>`,
+    made here) computed once per distinct value and joined back."""
     joins, outputs = [], []
     for name, (function, sources, targets) in _MAPS.items():
         values = " UNION ".join(f"SELECT {c} AS v FROM _link_src" for c in sources)
@@ -198,15 +199,12 @@ def _standardise(con: duckdb.DuckDBPyConnection) -> None:
             alias = f"m_{name}_{i}"
             joins.append(f"LEFT JOIN _link_map_{name} {alias} ON {alias}.v = x.{source}")
             outputs.append(f"{alias}.s AS {target}")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _link_raw AS
+    return f"""
         SELECT x.unique_id, x.tbl, x.row_no, x.kind, x.controller,
             x.last_txt AS disp_last, x.birth_txt AS disp_birth, x.given_txt AS disp_given,
             x.city_txt AS disp_city, x.sex_raw, x.nir, x.other_id, x.address, x.phone_raw,
             x.email, x.deceased, x.death_date, {", ".join(outputs)}
-        FROM _link_src x {" ".join(joins)}""")
-    for name in _MAPS:
-        con.execute(f"DROP TABLE _link_map_{name}")
+        FROM _link_src x {" ".join(joins)}"""
 
 
 def build_records(con: duckdb.DuckDBPyConnection, sources: list[SourceTable]) -> int:
@@ -215,12 +213,12 @@ def build_records(con: duckdb.DuckDBPyConnection, sources: list[SourceTable]) ->
         raise InputError("no table with identity columns (names, birth date, NIR) to link")
     union = "\nUNION ALL\n".join(_select(s, i) for i, s in enumerate(sources))
     con.execute(f"CREATE OR REPLACE TEMP TABLE _link_src AS {union}")
-    _standardise(con)
-    con.execute("DROP TABLE _link_src")
+    standardised = _standardised_sql(con)
     _add_phones(con)
-    con.execute(f"CREATE OR REPLACE TABLE {RECORDS} AS {_derived_sql()}")
-    con.execute("DROP TABLE _link_raw")
-    con.execute("DROP TABLE IF EXISTS _link_phones")
+    # one pass from the source rows to the records: no intermediate table of 2M rows
+    con.execute(f"CREATE OR REPLACE TABLE {RECORDS} AS {_derived_sql(standardised)}")
+    for table in ("_link_src", "_link_phones", *(f"_link_map_{name}" for name in _MAPS)):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     return int(con.execute(f"SELECT count(*) FROM {RECORDS}").fetchall()[0][0])
 
 
@@ -228,7 +226,7 @@ def _add_phones(con: duckdb.DuckDBPyConnection) -> None:
     # phonenumbers is slow per call: standardise each distinct value once.
     # plain French numbers are done in SQL (coalesce in _derived_sql); the rest here
     values = con.execute(
-        "SELECT DISTINCT phone_raw FROM _link_raw WHERE phone_raw IS NOT NULL "
+        "SELECT DISTINCT phone_raw FROM _link_src WHERE phone_raw IS NOT NULL "
         f"AND {std.phone_plain_fr('phone_raw')} IS NULL"
     ).fetchall()
     raw = [v for (v,) in values]
@@ -243,7 +241,7 @@ def _add_phones(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("_link_phones_arrow")
 
 
-def _derived_sql() -> str:
+def _derived_sql(standardised: str) -> str:
     valid = std.nir_valid("r.nir")
     return f"""
         SELECT r.unique_id, r.tbl, r.row_no, r.kind, r.controller,
@@ -265,7 +263,7 @@ def _derived_sql() -> str:
             r.street, r.address, r.postcode, {std.departement("r.postcode")} AS departement,
             r.city, coalesce({std.phone_plain_fr("r.phone_raw")}, p.e164) AS phone,
             r.email, r.exam_date, r.deceased, r.death_date
-        FROM _link_raw r LEFT JOIN _link_phones p ON p.raw = r.phone_raw
+        FROM ({standardised}) r LEFT JOIN _link_phones p ON p.raw = r.phone_raw
         ORDER BY r.tbl, r.row_no  -- a stable order: Splink's sampling depends on it"""
 
 
