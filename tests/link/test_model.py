@@ -45,3 +45,39 @@ def test_typo_condition_on_values_of_different_lengths() -> None:
     # a NIR without its key against the same NIR with it: two characters apart
     assert _case(model._typo("v", 2), "1850375123456", "185037512345678", "v")
     assert not _case(model._typo("v", 1), "1850375123456", "185037512345678", "v")
+
+
+def test_no_learned_m_below_the_floor_and_vetoes_kept() -> None:
+    from splink import DuckDBAPI, Linker
+
+    from vigie.link import train
+
+    fields = {"surname_key", "first_name", "nir", "phone"}
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE r AS SELECT 1::BIGINT AS unique_id, 'A' AS surname_key, "
+        "'A' AS birth_surname_key, ['A'] AS surname_tokens, 'B' AS first_name, ['B'] AS "
+        "given_tokens, '2000-01-01' AS dob_s, 'x' AS nir, 'x' AS street, 'x' AS postcode, "
+        "'x' AS city, 'x' AS phone"
+    )
+    linker = Linker(DuckDBAPI(connection=con).register("r"), model.build_settings(fields))
+    levels = {
+        (c.output_column_name, lv.label_for_charts): lv
+        for c in linker._settings_obj.comparisons
+        for lv in c.comparison_levels
+        if not lv.is_null_level
+    }
+    levels[("phone", "all other")].m_probability = 1e-30  # EM on clean data
+    levels[("phone", "exact")].m_probability = 1.0
+    for comparison in ("surname", "first_name"):  # trained, but one level never reached
+        for (name, label), level in levels.items():
+            if name == comparison and level._m_probability is None:
+                level.m_probability = 0.5 if label == "exact" else 0.1
+    levels[("first_name", "all other")]._m_probability = None
+    train.floor_m(linker)
+    assert levels[("phone", "all other")].m_probability == train.M_FLOOR
+    assert levels[("phone", "exact")].m_probability == 1.0
+    assert levels[("first_name", "all other")].m_probability == train.M_FLOOR
+    veto = "differs, and the birth date is not the same (veto)"
+    assert levels[("first_name", veto)].m_probability == model.VETO_M
+    assert levels[("nir", "typo")]._m_probability is None  # nir never trained: left alone

@@ -118,14 +118,21 @@ def estimate(linker: Any, fields: set[str], count: int, seed: int, chunks: int =
 def floor_m(linker: Any, floor: float = M_FLOOR) -> None:
     """No learned m below `floor`: EM on a clean incident learns that true matches never
     differ on a phone or a birth date digit (m ~ 1e-30, an absolute veto); real files do,
-    and one slip must not outweigh names, birth date and address. Fixed m (the household
-    vetoes) stay as they are."""
+    and one slip must not outweigh names, birth date and address. A level no true match
+    reached in training gets `floor` too, not Splink's default (which gives a low level
+    such as "first names share nothing, same birth date", twins, some 8 bits *for* a
+    match). Fixed m (the household vetoes) stay as they are."""
     for comparison in linker._settings_obj.comparisons:
-        for level in comparison.comparison_levels:
-            if level.is_null_level or level._fix_m_probability:
-                continue
-            m = level.m_probability
-            if isinstance(m, float) and m < floor:
+        levels = [
+            level
+            for level in comparison.comparison_levels
+            if not level.is_null_level and not level._fix_m_probability
+        ]
+        if all(level._m_probability is None for level in levels):
+            continue  # never trained at all: Splink's defaults are all there is
+        for level in levels:
+            m = level.m_probability if level._m_probability is not None else None
+            if m is None or m < floor:
                 level.m_probability = floor
 
 
