@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
 
 from vigie.errors import InputError
 from vigie.link import records
+from vigie.link import standardise as std
 from vigie.link.decide import ensure_tables
 from vigie.scan import masking
 from vigie.workspace import Workspace, quote_ident, table_exists
@@ -106,9 +108,34 @@ def _pair(
         if role not in a and role not in b:
             continue
         va, vb = a.get(role), b.get(role)
-        mark = "?" if va is None or vb is None else ("=" if _folded(va) == _folded(vb) else "≠")
+        mark = "?" if va is None or vb is None else ("=" if _agree(role, va, vb) else "≠")
         pair.fields.append((role, mark, mask(va) if va else "", mask(vb) if vb else ""))
     return pair
+
+
+def _agree(role: str, left: str, right: str) -> bool:
+    """Whether two raw values say the same, as the model compares them: dates whatever
+    their format (`1980-03-04` = `04/03/1980`), phones in E.164, else case, accents and
+    punctuation aside."""
+    if role == "birth_date":
+        a, b = _date(left), _date(right)
+        if a is not None and b is not None:
+            return a == b
+    if role == "phone":
+        a_phone, b_phone = std.phone_e164(left), std.phone_e164(right)
+        if a_phone is not None and b_phone is not None:
+            return a_phone == b_phone
+    return _folded(left) == _folded(right)
+
+
+def _date(value: str) -> date | None:
+    text = value.replace("T", " ").split(" ")[0].strip()
+    for pattern in std.DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _folded(value: str) -> str:
