@@ -78,6 +78,6 @@ def test_no_learned_m_below_the_floor_and_vetoes_kept() -> None:
     assert levels[("phone", "all other")].m_probability == train.M_FLOOR
     assert levels[("phone", "exact")].m_probability == 1.0
     assert levels[("first_name", "all other")].m_probability == train.M_FLOOR
-    veto = "differs, and the birth date is not the same (veto)"
+    veto = "differs (another person: veto)"
     assert levels[("first_name", veto)].m_probability == model.VETO_M
     assert levels[("nir", "typo")]._m_probability is None  # nir never trained: left alone

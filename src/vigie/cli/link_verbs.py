@@ -83,6 +83,8 @@ def _text(r: dict[str, Any]) -> str:
         "per département of residence:",
         "  " + ", ".join(f"{d}: {n:,}" for d, n in r["per_departement"].items()),
     ]
+    if r.get("model"):
+        lines += _model_lines(r["model"], r["model_digest"])
     if "period" in r:
         p = r["period"]
         lines.append(f"persons with an exam {p['from']}..{p['to']}: {p['persons']:,}")
@@ -96,6 +98,22 @@ def _text(r: dict[str, Any]) -> str:
             f"{e['controllers']['extra_controller']} extra)"
         )
     return "\n".join(lines)
+
+
+def _model_lines(model: dict[str, Any], digest: str) -> list[str]:
+    prior = model.get("prior") or 0.0
+    one_in = f"1 in {round(1 / prior):,}" if prior else "unknown"
+    lines = [
+        f"model {digest[:12]} (trained on this incident; evidence in bits, + for a match; "
+        f"two records at random: {one_in}):"
+    ]
+    for comparison in model["comparisons"]:
+        levels = ", ".join(
+            f"{lv['level']} {'?' if lv['bits'] is None else format(lv['bits'], '+.1f')}"
+            for lv in comparison["levels"]
+        )
+        lines.append(f"  {comparison['comparison']}: {levels}")
+    return lines
 
 
 @app.command()

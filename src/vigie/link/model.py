@@ -23,17 +23,21 @@ can be reproduced.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-MODEL_VERSION = 1
-VETO_M = 1e-12  # m of "first name and birth date both differ": a veto, never trained
+MODEL_VERSION = 2  # 2: twins veto, first name among given names, typo by Hamming first
+# m of a veto level, never trained: -100 bits, more than every other comparison agreeing
+# can bring (twins agree on surname, birth date, NIR, address, phone: some +65 bits)
+VETO_M = 1e-30
 
 _F_EQ = "first_name_l = first_name_r"
-_F_CLOSE = (
-    f"({_F_EQ} OR jaro_winkler_similarity(first_name_l, first_name_r) >= 0.9 "
-    "OR list_has_any(given_tokens_l, given_tokens_r))"
-)
 _D_EQ = "dob_s_l = dob_s_r"
+# `CLAIRE` for `MARIE CLAIRE` (the name in use); not twins sharing a middle name
+# (`CHLOE NATHALIE`, `INES NATHALIE`: siblings often carry a parent's first name)
+_FIRST_AMONG_GIVEN = (
+    "(list_contains(given_tokens_r, first_name_l) OR list_contains(given_tokens_l, first_name_r))"
+)
 # Given and family names entered in each other's column, a typo allowed on either side.
 _SWAPPED = (
     "(jaro_winkler_similarity(first_name_l, surname_key_r) >= 0.92 AND "
@@ -119,15 +123,21 @@ def surname() -> dict[str, Any]:
     }
 
 
-def first_name(personal_id: bool = False) -> dict[str, Any]:
-    """First names, with the household veto: first name and birth date both differ.
+def first_name(personal_id: bool = False, household_ids: bool = False) -> dict[str, Any]:
+    """First names, with the household veto: first names that share no name and are not
+    a typo of each other, with birth dates that are not the same, are two people
+    (parents, children, siblings). Where ids may be a household's (the NIR), the same
+    birth date does not lift it: twins share it with their surname, address and the
+    parent's NIR, and only the first name tells them apart.
 
     A personal identifier agreeing (`other_id`; not the NIR, which may be a parent's)
     lifts the veto.
     """
-    dob_known = "dob_s_l IS NOT NULL AND dob_s_r IS NOT NULL"
+    veto = "dob_s_l IS NOT NULL AND dob_s_r IS NOT NULL"
+    if not household_ids:
+        veto += f" AND NOT {_D_EQ}"
     if personal_id:
-        dob_known += " AND other_id_l IS DISTINCT FROM other_id_r"
+        veto += " AND other_id_l IS DISTINCT FROM other_id_r"
     return {
         "output_column_name": "first_name",
         "comparison_levels": [
@@ -136,12 +146,12 @@ def first_name(personal_id: bool = False) -> dict[str, Any]:
             _level("jaro_winkler_similarity(first_name_l, first_name_r) >= 0.9", "close (typo)"),
             _level(_SWAPPED, "given and family names swapped"),
             _level(
-                f"list_has_any(given_tokens_l, given_tokens_r) AND {_D_CLOSE}",
-                "a given name in common, birth dates agree",
+                f"{_FIRST_AMONG_GIVEN} AND {_D_CLOSE}",
+                "one's first name among the other's given names, birth dates agree",
             ),
             _level(
-                f"{dob_known} AND NOT {_D_EQ}",
-                "differs, and the birth date is not the same (veto)",
+                veto,
+                "differs (another person: veto)",
                 m_probability=VETO_M,
                 fix_m_probability=True,
             ),
@@ -265,7 +275,12 @@ _BLOCKING = [
 def build_settings(fields: set[str]) -> dict[str, Any]:
     """Splink settings for the fields present in the records (non-empty somewhere)."""
     personal_id = "other_id" in fields
-    comparisons = [surname(), first_name(personal_id), birth_date("nir" in fields, personal_id)]
+    household_ids = "nir" in fields
+    comparisons = [
+        surname(),
+        first_name(personal_id, household_ids),
+        birth_date(household_ids, personal_id),
+    ]
     if "nir" in fields:
         comparisons.append(nir())
     if "other_id" in fields:
@@ -310,3 +325,31 @@ def deterministic_rules(fields: set[str]) -> list[str]:
     if "nir" in fields:
         rules.append("l.nir = r.nir AND l.first_name = r.first_name AND l.dob_s = r.dob_s")
     return rules
+
+
+def summary(trained: dict[str, Any]) -> dict[str, Any]:
+    """The trained parameters a reader checks: the prior, and per comparison level m, u and
+    the evidence in bits (log2 m/u: positive for a match, negative against; None where a
+    level was never seen in the incident)."""
+    comparisons = []
+    for comparison in trained.get("comparisons", []):
+        levels = []
+        for level in comparison.get("comparison_levels", []):
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            known = isinstance(m, float | int) and isinstance(u, float | int) and m > 0 < u
+            levels.append(
+                {
+                    "level": level.get("label_for_charts"),
+                    "m": m,
+                    "u": u,
+                    "bits": round(math.log2(m / u), 2) if known else None,
+                    "fixed": bool(level.get("fix_m_probability")),
+                }
+            )
+        comparisons.append({"comparison": comparison.get("output_column_name"), "levels": levels})
+    return {
+        "prior": trained.get("probability_two_random_records_match"),
+        "comparisons": comparisons,
+    }

@@ -90,6 +90,7 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
         if options.evaluate is not None:
             result["evaluation"] = evaluate.evaluate(con, options.evaluate)
         result["model_digest"] = trained.digest
+        result["model"] = model.summary(trained.model)
         result["input_records"] = count
         result["pairs_scored"] = trained.pairs
         result["seconds"] = {k: round(v, 1) for k, v in seconds.items()}

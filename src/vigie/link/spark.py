@@ -28,6 +28,7 @@ SPARK_HINT = "--engine spark needs PySpark: pip install 'vigie[spark]' (pyspark>
 _SPARK_FUNCTIONS = {
     "jaro_winkler_similarity(": "jaro_winkler(",
     "list_has_any(": "arrays_overlap(",
+    "list_contains(": "array_contains(",
 }
 
 # Spark has no hamming(): count the positions that differ (same-length values only).

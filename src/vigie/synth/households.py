@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+TWINS = 0.035  # of a family's later children, the twin of the one before
 REFERENCE = np.datetime64("2021-02-12")  # the day the leak became known: minors are under 18 then
 ADULT1, ADULT2, CHILD = 0, 1, 2
 _KINDS_P = (0.36, 0.26, 0.38)  # single adult, couple without children, family
@@ -96,6 +97,12 @@ def build(rng: np.random.Generator, persons: int) -> Households:
     female[two & partner] = np.where(same_sex[hh], head_female[hh], True)[two & partner]
 
     day = rng.integers(0, 365, n)
+    # twins: about 1.7 % of births in France; the second shares the first's birth date
+    # (and surname, address, often the parent's NIR: only the first name differs)
+    twin = np.zeros(n, dtype=bool)
+    twin[1:] = child[1:] & child[:-1] & (hh[1:] == hh[:-1]) & (rng.random(n - 1) < TWINS)
+    for i in np.flatnonzero(twin):
+        year[i], day[i] = year[i - 1], day[i - 1]
     birth = (year - 1970).astype("datetime64[Y]").astype("datetime64[D]") + day.astype(
         "timedelta64[D]"
     )

@@ -92,6 +92,7 @@ def _given_names(rng: np.random.Generator, hh: Households) -> tuple[np.ndarray, 
             old = fp[(sex, max(0, e - 2))]
             names[1, mask] = old.names[old.sample(rng, k)]
             names[2, mask] = fp[(sex, 0)].names[fp[(sex, 0)].sample(rng, k)]
+    _twins_named_apart(rng, hh, names[0], era, fp)
     compound = (year >= 1935) & (year < 1995) & (rng.random(n) < 0.06)
     prefix = np.where(hh.female, "Marie-", "Jean-")
     names[0, compound] = prefix[compound] + names[0, compound]
@@ -114,6 +115,23 @@ def _given_names(rng: np.random.Generator, hh: Households) -> tuple[np.ndarray, 
         dtype=object,
     )
     return first, given
+
+
+def _twins_named_apart(
+    rng: np.random.Generator,
+    hh: Households,
+    first: np.ndarray,
+    era: np.ndarray,
+    pools_by_key: dict[tuple[str, int], pools.NamePool],
+) -> None:
+    """Parents do not give twins the same first name: draw again where the draw did."""
+    same = np.zeros(len(first), dtype=bool)
+    same[1:] = (hh.household[1:] == hh.household[:-1]) & (hh.birth[1:] == hh.birth[:-1])
+    same[1:] &= (hh.role[1:] == CHILD) & (hh.role[:-1] == CHILD)
+    for i in np.flatnonzero(same):
+        pool = pools_by_key[("F" if hh.female[i] else "M", int(era[i]))]
+        while first[i] == first[i - 1]:
+            first[i] = pool.names[pool.sample(rng, 1)][0]
 
 
 def _birth_departments(
