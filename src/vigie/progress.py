@@ -26,8 +26,10 @@ class Progress:
         unit: str = "rows",
         stream: TextIO | None = None,
         interval: float = 0.2,
+        rate: bool = True,
     ) -> None:
         self.label = label
+        self.rate = rate  # rows/s means something; steps/s does not
         self.total = total
         self.unit = unit
         self.done = 0.0
@@ -73,6 +75,7 @@ class Progress:
             text += f" / {self.total:,.0f} {self.unit}  {100 * self.done / self.total:3.0f} %"
         else:
             text += f" {self.unit}"
-        text += f"  {rate:,.0f} {self.unit}/s"
+        if self.rate:
+            text += f"  {rate:,.0f} {self.unit}/s"
         self.stream.write(text.ljust(78))
         self.stream.flush()

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from vigie.link import decide, evaluate, model, outputs, records, scope, train
+from vigie.progress import Progress
 from vigie.workspace import Workspace
 
 
@@ -64,7 +65,8 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
     """Link the workspace's leak into persons and attach them to controllers."""
     started = time.monotonic()
     seconds: dict[str, float] = {}
-    with ws.connect() as con:
+    with ws.connect() as con, Progress("link: records", total=3, unit="steps", rate=False) as bar:
+        bar.advance(0)  # shown from the start: reading records takes a while at 2M rows
         # DuckDB draws a progress bar on stdout for long queries: it would break --json
         con.execute("SET enable_progress_bar = false")
         # DuckDB spills (encrypted) beyond this, keeping a 2M-record run under 6 GB
@@ -72,11 +74,15 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
         sources = records.source_tables(con)
         count = records.build_records(con, sources)
         seconds["records"] = time.monotonic() - started
+        bar.label = f"link: training and scoring ({options.engine})"
+        bar.advance()
         fields = train.present_fields(con, records.RECORDS)
         settings = model.build_settings(fields)
         trained = _train(ws, con, settings, fields, options)
         seconds.update(trained.seconds)
         mark = time.monotonic()
+        bar.label = "link: deciding and writing persons"
+        bar.advance()
         queue = decide.decide(con, records.RECORDS, options.thresholds)
         outputs.write_outputs(
             con,
@@ -117,4 +123,6 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
         ):
             con.execute(f"DROP TABLE IF EXISTS {name}")
         ws.record("link", params, counts, started=started, con=con)
+        bar.label = "link: done"
+        bar.advance()
     return result
