@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -19,6 +18,7 @@ from vigie.link import records
 from vigie.link import standardise as std
 from vigie.link.decide import ensure_tables
 from vigie.scan import masking
+from vigie.scan.recognizers.dates import parse_date
 from vigie.workspace import Workspace, quote_ident, table_exists
 
 _MASKS: dict[str, Callable[[str], str]] = {
@@ -118,7 +118,7 @@ def _agree(role: str, left: str, right: str) -> bool:
     their format (`1980-03-04` = `04/03/1980`), phones in E.164, else case, accents and
     punctuation aside."""
     if role == "birth_date":
-        a, b = _date(left), _date(right)
+        a, b = parse_date(left), parse_date(right)
         if a is not None and b is not None:
             return a == b
     if role == "phone":
@@ -126,16 +126,6 @@ def _agree(role: str, left: str, right: str) -> bool:
         if a_phone is not None and b_phone is not None:
             return a_phone == b_phone
     return _folded(left) == _folded(right)
-
-
-def _date(value: str) -> date | None:
-    text = value.replace("T", " ").split(" ")[0].strip()
-    for pattern in std.DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _folded(value: str) -> str:

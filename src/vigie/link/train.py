@@ -131,8 +131,7 @@ def floor_m(linker: Any, floor: float = M_FLOOR) -> None:
         if all(level._m_probability is None for level in levels):
             continue  # never trained at all: Splink's defaults are all there is
         for level in levels:
-            m = level.m_probability if level._m_probability is not None else None
-            if m is None or m < floor:
+            if level._m_probability is None or level.m_probability < floor:
                 level.m_probability = floor
 
 
