@@ -96,7 +96,9 @@ def _zip_kind(path: Path) -> Detected:
     if "xl/workbook.xml" in names:
         return _spreadsheet("xlsx")
     if mimetype.strip() == "application/vnd.oasis.opendocument.spreadsheet":
-        return _spreadsheet("ods")
+        from vigie.ingest.readers.ods import read_ods
+
+        return Detected("ods", read_ods)
     if "word/document.xml" in names:
         from vigie.ingest.documents import docx_detected
 

@@ -1,4 +1,4 @@
-"""XLSX / XLS / ODS reader (python-calamine): each non-empty sheet is a table.
+"""XLSX / XLS reader (python-calamine): each non-empty sheet is a table (ODS: see ods.py).
 
 The first non-empty row is the header. Values come out as text the way a person sees
 them: integers without ".0", real dates as ISO text, text cells untouched (leading zeros
@@ -37,8 +37,11 @@ def read_spreadsheet(path: Path, on_bytes: ProgressCallback) -> Iterator[SourceT
 
 
 def _sheet_table(workbook: Any, name: str) -> SourceTable | None:
-    sheet = workbook.get_sheet_by_name(name)
-    rows = iter(sheet.iter_rows())
+    return sheet_table(name, iter(workbook.get_sheet_by_name(name).iter_rows()))
+
+
+def sheet_table(name: str, rows: Iterator[list[Any]]) -> SourceTable | None:
+    """A sheet's rows (cells as `cell_text` takes them) as a table; None when empty."""
     for row in rows:
         if any(_is_value(cell) for cell in row):
             header = [cell_text(cell) or "" for cell in row]
