@@ -22,6 +22,8 @@ printf '%s\n' 'id,commentaire,naissance,actif' \
 
 HOME="$WORK" soffice --headless --infilter="CSV:44,34,76,1,,1036,false,true" \
   --convert-to ods --outdir "$WORK" "$WORK/texte_exact.csv" >/dev/null
-cp "$WORK/texte_exact.ods" "$OUT/texte_exact.ods"
+# The same sheet as XLS (BIFF8): a seed for the XLS reader's fuzz test.
+HOME="$WORK" soffice --headless --convert-to xls --outdir "$WORK" "$WORK/texte_exact.ods" >/dev/null
+cp "$WORK/texte_exact.ods" "$WORK/texte_exact.xls" "$OUT/"
 rm -rf "$WORK"
-echo "wrote $OUT/texte_exact.ods"
+echo "wrote $OUT/texte_exact.ods and .xls"

@@ -16,6 +16,7 @@ from typing import Any
 
 from vigie.errors import InputError, UnsupportedFormatError
 from vigie.ingest.readers.base import ProgressCallback, SourceTable
+from vigie.ingest.zipcheck import check_zip
 
 HEAD_BYTES = 64 * 1024
 _TEXT_HINT = "export it as CSV, XLSX/ODS, JSON, Parquet or an SQL dump"
@@ -85,11 +86,12 @@ def detect(path: Path) -> Detected:
 def _zip_kind(path: Path) -> Detected:
     try:
         with zipfile.ZipFile(path) as archive:
+            check_zip(archive, path)
             names = set(archive.namelist())
             mimetype = (
                 archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
             )
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, UnicodeDecodeError, RuntimeError, ValueError):
         raise UnsupportedFormatError(
             "unsupported format: a damaged ZIP archive (it cannot be opened)", path=path
         ) from None
