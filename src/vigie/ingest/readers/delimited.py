@@ -147,7 +147,7 @@ class _Records:
         if record is None:
             return None
         if isinstance(record, BadRow) or self.undecodable:
-            raise InputError("the header row cannot be read", where="line 1")
+            raise InputError("the header row cannot be read", path=self.path, where="line 1")
         return record
 
     def rows(self, width: int) -> Iterator[RowItem]:
