@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ def read_ods(path: Path, on_bytes: ProgressCallback) -> Iterator[SourceTable]:
                 pass
     except ParseError as exc:
         raise InputError(f"damaged content.xml ({exc})", path=path) from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
         raise InputError(f"damaged archive ({type(exc).__name__})", path=path) from None
     finally:
         stream.close()
