@@ -111,3 +111,40 @@ def test_cells_beyond_the_header_make_a_bad_row(tmp_path: Path) -> None:
 )
 def test_cell_text(cell: Any, text: str | None) -> None:
     assert cell_text(cell) == text
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "sheets"
+
+
+def test_ods_made_by_libreoffice_keeps_tabs_spaces_and_paragraphs() -> None:
+    # Made by scripts/make_ods_fixture.sh with real LibreOffice; python-calamine read
+    # "Colonne<tab>décalée" as "Colonnedécalée" and joined the two paragraphs.
+    path = FIXTURES / "texte_exact.ods"
+    [(name, columns, rows)] = collect(detect(path).read(path, noop))
+    assert (name, columns) == ("texte_exact", ["id", "commentaire", "naissance", "actif"])
+    assert rows == [
+        (1, ("7", "Colonne\tdécalée", "1984-03-09", "TRUE")),
+        (2, ("8.5", "a   b\nc", None, "12")),
+    ]
+
+
+def test_ods_markup_for_characters_becomes_those_characters(tmp_path: Path) -> None:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import LineBreak, P, S, Tab
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="S")
+    for text in ("note", None):
+        row, cell = TableRow(), TableCell(valuetype="string")
+        para = P(text=text or "a")
+        if text is None:
+            for part in (Tab(), S(c=3), LineBreak()):
+                para.addElement(part)
+        cell.addElement(para)
+        row.addElement(cell)
+        table.addElement(row)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(tmp_path / "s.ods"))
+    [(_, _, rows)] = collect(detect(tmp_path / "s.ods").read(tmp_path / "s.ods", noop))
+    assert rows == [(1, ("a\t   \n",))]

@@ -16,6 +16,7 @@ from typing import Any
 
 from vigie.errors import InputError, UnsupportedFormatError
 from vigie.ingest.readers.base import ProgressCallback, SourceTable
+from vigie.ingest.zipcheck import check_zip
 
 HEAD_BYTES = 64 * 1024
 _TEXT_HINT = "export it as CSV, XLSX/ODS, JSON, Parquet or an SQL dump"
@@ -85,18 +86,21 @@ def detect(path: Path) -> Detected:
 def _zip_kind(path: Path) -> Detected:
     try:
         with zipfile.ZipFile(path) as archive:
+            check_zip(archive, path)
             names = set(archive.namelist())
             mimetype = (
                 archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
             )
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, UnicodeDecodeError, RuntimeError, ValueError):
         raise UnsupportedFormatError(
             "unsupported format: a damaged ZIP archive (it cannot be opened)", path=path
         ) from None
     if "xl/workbook.xml" in names:
         return _spreadsheet("xlsx")
     if mimetype.strip() == "application/vnd.oasis.opendocument.spreadsheet":
-        return _spreadsheet("ods")
+        from vigie.ingest.readers.ods import read_ods
+
+        return Detected("ods", read_ods)
     if "word/document.xml" in names:
         from vigie.ingest.documents import docx_detected
 

@@ -88,7 +88,7 @@ def read_delimited(
         errors="surrogateescape",
         newline="",
     )
-    records = _Records(text, dialect)
+    records = _Records(text, dialect, path)
     try:
         header = records.header()
     except BaseException:
@@ -103,8 +103,10 @@ def read_delimited(
 class _Records:
     """csv.reader over the text, remembering each record's raw lines for quarantine."""
 
-    def __init__(self, text: io.TextIOWrapper, dialect: Dialect) -> None:
+    def __init__(self, text: io.TextIOWrapper, dialect: Dialect, path: Path) -> None:
         self.text = text
+        self.path = path
+        self.line = 0
         self.dialect = dialect
         self.pending: list[str] = []
         self.undecodable = False
@@ -115,6 +117,7 @@ class _Records:
 
     def _lines(self) -> Iterator[str]:
         for line in self.text:
+            self.line += 1
             if _UNDECODABLE.search(line):
                 self.undecodable = True
             self.pending.append(line)
@@ -132,6 +135,10 @@ class _Records:
             return None
         except csv.Error as exc:
             return BadRow(0, f"unreadable CSV record ({exc})", self._raw())
+        except UnicodeDecodeError:
+            # surrogateescape cannot carry every fault of a UTF-16/32 text (a cut code unit)
+            fault = f"bytes that are not valid {self.dialect.encoding.name}"
+            raise InputError(fault, path=self.path, where=f"line {self.line + 1}") from None
 
     def header(self) -> list[str] | None:
         record: list[str] | BadRow | None = []
@@ -140,7 +147,7 @@ class _Records:
         if record is None:
             return None
         if isinstance(record, BadRow) or self.undecodable:
-            raise InputError("the header row cannot be read", where="line 1")
+            raise InputError("the header row cannot be read", path=self.path, where="line 1")
         return record
 
     def rows(self, width: int) -> Iterator[RowItem]:

@@ -45,10 +45,15 @@ def open_pdf(source: Path | bytes) -> Any:
 
 def read_pdf(source: Path | bytes) -> Iterator[Block]:
     """Every paragraph of every page, in order; a scanned page as one status block."""
+    import pypdfium2 as pdfium
+
     document = open_pdf(source)
     try:
         for index in range(len(document)):
-            page = document[index]
+            try:
+                page = document[index]
+            except pdfium.PdfiumError:
+                raise PdfError(f"page {index + 1} cannot be read (damaged)") from None
             try:
                 yield from _page_blocks(page, index + 1)
             finally:

@@ -69,6 +69,8 @@ def _lines(path: Path, on_bytes: ProgressCallback | None) -> Iterator[tuple[int,
                 yield number, _DECODER.decode(text), text
             except json.JSONDecodeError as exc:
                 yield number, _Bad(f"not valid JSON ({exc.msg}, column {exc.colno})"), text
+            except RecursionError:
+                yield number, _Bad("JSON nested deeper than vigie reads"), text
 
 
 class _Bad(str):
@@ -190,6 +192,8 @@ class _Stream:
                 if self._fill():
                     continue
                 self.fail("malformed JSON value")
+            except RecursionError:
+                self.fail("JSON nested deeper than vigie reads")
             if end < len(self.buf) or not self._fill():  # a number may go on in the next chunk
                 self.pos = end
                 return value

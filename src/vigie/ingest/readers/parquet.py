@@ -29,22 +29,32 @@ def read_parquet(path: Path, on_bytes: ProgressCallback) -> Iterator[SourceTable
 
 
 def _rows(parquet: Any, path: Path, on_bytes: ProgressCallback) -> Iterator[RowItem]:
+    import pyarrow as pa
+
+    try:
+        yield from _batches(parquet, path, on_bytes)
+    except (pa.ArrowException, OSError) as exc:
+        # Pages are decoded lazily: a damaged page shows only when its batch is read.
+        fault = f"cannot read the Parquet data ({type(exc).__name__})"
+        raise InputError(fault, path=path, where="a row group") from None
+    finally:
+        parquet.close()
+
+
+def _batches(parquet: Any, path: Path, on_bytes: ProgressCallback) -> Iterator[RowItem]:
     size = path.stat().st_size
     groups = max(parquet.metadata.num_row_groups, 1)
     number = 0
     done_groups = 0
-    try:
-        for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-            texts = [column_text(column) for column in batch.columns]
-            for values in zip(*texts, strict=True):
-                number += 1
-                yield number, values
-            # Progress by row group share: batches do not say how many bytes they used.
-            now_groups = min(groups, done_groups + 1)
-            on_bytes(size * now_groups // groups - size * done_groups // groups)
-            done_groups = now_groups
-    finally:
-        parquet.close()
+    for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+        texts = [column_text(column) for column in batch.columns]
+        for values in zip(*texts, strict=True):
+            number += 1
+            yield number, values
+        # Progress by row group share: batches do not say how many bytes they used.
+        now_groups = min(groups, done_groups + 1)
+        on_bytes(size * now_groups // groups - size * done_groups // groups)
+        done_groups = now_groups
 
 
 def column_text(column: Any) -> list[str | None]:

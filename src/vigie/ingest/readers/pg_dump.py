@@ -123,6 +123,13 @@ class _Splitter:
         s.advance(end + 1)
         return True
 
+    def _rest(self, parts: list[bytes], error: str) -> str:
+        # An unterminated token runs to the end of the file: consume it, or the next call
+        # would find the same token at the same place forever.
+        parts.append(self.s.buf[self.s.pos :])
+        self.s.advance(len(self.s.buf))
+        return error
+
     def _special(self, parts: list[bytes]) -> str | None:
         """Consume a comment, dollar quote or quoted token at pos; 'more' = read more first."""
         s = self.s
@@ -143,12 +150,14 @@ class _Splitter:
                     s.advance(i)
                     parts.append(b" ")
                     return None
-            return "more" if s.fill() else "unterminated comment"
+            return "more" if s.fill() else self._rest(parts, "unterminated comment")
         m = _DOLLAR.match(buf, p)
         if m:
             end = buf.find(m.group(0), m.end())
             if end < 0:
-                return "more" if s.fill() else "unterminated dollar-quoted string"
+                return (
+                    "more" if s.fill() else self._rest(parts, "unterminated dollar-quoted string")
+                )
             parts.append(buf[p : end + len(m.group(0))])
             s.advance(end + len(m.group(0)))
             return None

@@ -1,4 +1,4 @@
-"""XLSX / XLS / ODS reader (python-calamine): each non-empty sheet is a table.
+"""XLSX / XLS reader (python-calamine): each non-empty sheet is a table (ODS: see ods.py).
 
 The first non-empty row is the header. Values come out as text the way a person sees
 them: integers without ".0", real dates as ISO text, text cells untouched (leading zeros
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +24,67 @@ def read_spreadsheet(path: Path, on_bytes: ProgressCallback) -> Iterator[SourceT
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError, ValueError) as exc:
+    except BaseException as exc:
+        if not _library_fault(exc, CalamineError):
+            raise
         raise InputError(f"cannot open the workbook ({type(exc).__name__})", path=path) from None
     # The workbook is parsed as a whole up front, so progress jumps to the end here.
     on_bytes(path.stat().st_size)
     try:
         for name in workbook.sheet_names:
-            table = _sheet_table(workbook, name)
+            table = _guarded(path, name, partial(_sheet_table, workbook, name))
             if table is not None:
+                table.rows = _guarded_rows(path, name, iter(table.rows), CalamineError)
                 yield table
     finally:
         workbook.close()
 
 
+def _library_fault(exc: BaseException, calamine_error: type) -> bool:
+    # calamine's Rust panics arrive as pyo3's PanicException, a BaseException: a damaged
+    # workbook, not a reason to stop the whole ingest with a traceback.
+    return isinstance(exc, calamine_error | OSError | ValueError | UnicodeError) or (
+        type(exc).__name__ == "PanicException"
+    )
+
+
+def _guarded(path: Path, sheet: str, read: Any) -> Any:
+    from python_calamine import CalamineError
+
+    try:
+        return read()
+    except BaseException as exc:
+        if not _library_fault(exc, CalamineError):
+            raise
+        fault = f"cannot read the sheet ({type(exc).__name__})"
+        raise InputError(fault, path=path, where=f"sheet {sheet!r}") from None
+
+
+def _guarded_rows(
+    path: Path, sheet: str, rows: Iterator[RowItem], error: type
+) -> Iterator[RowItem]:
+    number = 0
+    while True:
+        try:
+            item = next(rows)
+        except StopIteration:
+            return
+        except BaseException as exc:
+            if not _library_fault(exc, error):
+                raise
+            fault = f"cannot read the sheet ({type(exc).__name__})"
+            where = f"sheet {sheet!r}, after data row {number}"
+            raise InputError(fault, path=path, where=where) from None
+        number = item.number if isinstance(item, BadRow) else item[0]
+        yield item
+
+
 def _sheet_table(workbook: Any, name: str) -> SourceTable | None:
-    sheet = workbook.get_sheet_by_name(name)
-    rows = iter(sheet.iter_rows())
+    return sheet_table(name, iter(workbook.get_sheet_by_name(name).iter_rows()))
+
+
+def sheet_table(name: str, rows: Iterator[list[Any]]) -> SourceTable | None:
+    """A sheet's rows (cells as `cell_text` takes them) as a table; None when empty."""
     for row in rows:
         if any(_is_value(cell) for cell in row):
             header = [cell_text(cell) or "" for cell in row]
