@@ -1,0 +1,71 @@
+"""Verbs of the public portal: `vigie portal build` and `vigie portal serve`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vigie.cli import app
+from vigie.cli._common import Result, open_workspace, verb, workspace_argument
+
+bundle_argument = click.argument(
+    "bundle", type=click.Path(file_okay=False, exists=True, path_type=Path), metavar="DIR"
+)
+
+
+@app.group()
+def portal() -> None:
+    """The public verification page: a bundle with no personal data, and its server.
+
+    \b
+    Example:
+      vigie portal build incident --output portal --base-url https://verifier.example.org
+      vigie portal serve portal --port 8080
+    """
+
+
+@portal.command("build")
+@workspace_argument
+@click.option(
+    "--output", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR"
+)
+@click.option("--base-url", metavar="URL", help="Where the portal will be served (public).")
+@verb
+def portal_build(workspace: Path, output: Path, base_url: str | None) -> Result:
+    """Write the portal bundle: hashes of every issued code, issuers, public texts.
+
+    Safe to copy to a public server: it holds no personal value. Build again after
+    each `vigie notify` (reissue, resend): old codes stay valid.
+
+    \b
+    Example:
+      vigie portal build incident --output portal
+    """
+    from vigie.portal import build_bundle
+
+    data = build_bundle(open_workspace(workspace), output, base_url)
+    return Result(data, f"portal bundle: {data['codes']} codes, {data['issuers']} issuers "
+                        f"in {data['output']}")  # fmt: skip
+
+
+@portal.command("serve")
+@bundle_argument
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--rate", default=60, show_default=True, type=int,
+              help="Requests per minute per client on the forms and the API.")  # fmt: skip
+@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
+              help="Reverse proxies whose X-Forwarded-For/-Proto are trusted.")  # fmt: skip
+@verb
+def portal_serve(bundle: Path, host: str, port: int, rate: int, forwarded_allow_ips: str) -> Result:
+    """Serve a portal bundle (uvicorn); stop with Ctrl-C.
+
+    \b
+    Example:
+      vigie portal serve portal --host 127.0.0.1 --port 8080
+    """
+    from vigie.portal.server import serve
+
+    serve(bundle, host=host, port=port, rate=rate, forwarded_allow_ips=forwarded_allow_ips)
+    return Result({"served": str(bundle), "host": host, "port": port})
