@@ -1,0 +1,100 @@
+"""The portal's pages and API over a loaded bundle (Starlette; served by uvicorn).
+
+Server-rendered French pages, no JavaScript. A code arrives in the query (the letter's
+QR targets `/verifier?code=...`) or the API path; anything that is not a genuine code,
+however long or strange, gets the ordinary "not genuine" answer with status 200.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from vigie.notify.variants import french_date
+from vigie.portal.bundle import Bundle, Letter
+from vigie.portal.guard import Guard
+from vigie.portal.openapi import openapi
+
+OFFICIAL = {
+    "cnil": "https://www.cnil.fr/fr/violations-de-donnees-personnelles",
+    "cybermalveillance": "https://www.cybermalveillance.gouv.fr/",
+    "signal_spam": "https://www.signal-spam.fr/",
+    "pharos": "https://www.internet-signalement.gouv.fr/",
+}
+NO_STORE = {"cache-control": "no-store"}
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("vigie.portal", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _letter(found: Letter) -> dict[str, Any]:
+    return {"issuer": found.issuer.name, "contact": found.issuer.contact,
+            "issued_on": french_date(found.issued_on), "letter": found.reference}  # fmt: skip
+
+
+def create_app(bundle: Bundle, *, rate: int = 60) -> Guard:
+    """The ASGI application: pages, API, health, behind the guard (limits, headers)."""
+    env = _environment()
+    css = resources.files("vigie.portal").joinpath("static/portal.css").read_bytes()
+    shared = {"incident": bundle.incident, "official": OFFICIAL, "base_url": bundle.base_url}
+
+    def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        html = env.get_template(name).render(**shared, **values)
+        return HTMLResponse(html, status_code=status, headers=NO_STORE)
+
+    async def home(request: Request) -> Response:
+        return page("home.html")
+
+    async def verifier(request: Request) -> Response:
+        code = request.query_params.get("code")
+        if code is None:
+            return page("verifier.html")
+        found = bundle.verify(code)
+        if found is None:
+            return page("not_genuine.html")
+        return page("genuine.html", letter=_letter(found))
+
+    async def api_verify(request: Request) -> Response:
+        found = bundle.verify(request.path_params["code"])
+        if found is None:
+            return JSONResponse({"genuine": False}, headers=NO_STORE)
+        letter = {"genuine": True, **_letter(found), "issued_on": found.issued_on.isoformat()}
+        return JSONResponse(letter, headers=NO_STORE)
+
+    async def schema(request: Request) -> Response:
+        return JSONResponse(openapi(bundle.base_url))
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"}, headers=NO_STORE)
+
+    async def stylesheet(request: Request) -> Response:
+        return Response(css, media_type="text/css", headers={"cache-control": "max-age=3600"})
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "not found" if status == 404 else "error"}, status)
+        return page("error.html", status=status, status_code=status)
+
+    routes = [
+        Route("/", home),
+        Route("/verifier", verifier),
+        Route("/api/verify/{code}", api_verify),
+        Route("/openapi.json", schema),
+        Route("/sante", health),
+        Route("/static/portal.css", stylesheet),
+    ]
+    handlers = {404: not_found, 405: not_found, 500: not_found}
+    return Guard(Starlette(routes=routes, exception_handlers=handlers), rate=rate)
