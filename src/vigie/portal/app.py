@@ -48,7 +48,8 @@ def create_app(bundle: Bundle, *, rate: int = 60) -> Guard:
     """The ASGI application: pages, API, health, behind the guard (limits, headers)."""
     env = _environment()
     css = resources.files("vigie.portal").joinpath("static/portal.css").read_bytes()
-    shared = {"incident": bundle.incident, "official": OFFICIAL, "base_url": bundle.base_url}
+    shared = {"incident": bundle.incident, "official": OFFICIAL, "base_url": bundle.base_url,
+              "issuers": bundle.issuers}  # fmt: skip
 
     def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = env.get_template(name).render(**shared, **values)

@@ -36,7 +36,11 @@ def public_incident(facts: dict[str, Any]) -> dict[str, Any]:
     cause = CAUSES.get(str(facts.get("cause") or "other"), CAUSES["other"])
     controllers = [str(c["name"]) for c in facts.get("controllers") or [] if isinstance(c, dict)
                    and c.get("name")]  # fmt: skip
-    happened = f"Des données personnelles détenues par {', '.join(controllers) or 'le responsable'}"
+    # A long list of labs reads badly in a sentence: the contacts section lists them all.
+    holders = (
+        ", ".join(controllers) if len(controllers) <= 3 else f"{len(controllers)} responsables"
+    )
+    happened = f"Des données personnelles détenues par {holders or 'le responsable'}"
     happened += f" {cause}"
     if occurred:
         happened += f" le {french_date(occurred)}"
