@@ -22,9 +22,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_portal(bundle: Path, *, rate: int = 10_000) -> Iterator[str]:
+def live_portal(
+    bundle: Path, *, rate: int = 10_000, requests_file: Path | None = None
+) -> Iterator[str]:
     port = free_port()
-    app = create_app(load_bundle(bundle), rate=rate)
+    app = create_app(load_bundle(bundle), rate=rate, requests_file=requests_file)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
                             log_level="warning", proxy_headers=True,
                             forwarded_allow_ips="127.0.0.1", server_header=False)  # fmt: skip

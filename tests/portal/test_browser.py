@@ -86,3 +86,26 @@ def test_keyboard_reaches_the_skip_link_then_the_menu(built: Portal, phone: Any)
         assert phone.evaluate("document.activeElement.textContent") == "Aller au contenu"
         phone.keyboard.press("Enter")
         assert phone.url.endswith("#contenu")
+
+
+def test_self_check_answers_the_same_in_the_browser(
+    built: Portal, phone: Any, shots: Path, tmp_path: Path
+) -> None:
+    from tests.portal.test_selfcheck import OUTSIDER, _insider
+
+    answers = []
+    with live_portal(built.bundle, requests_file=tmp_path / "r.sealed") as base:
+        for n, person in enumerate((_insider(built.incident), OUTSIDER)):
+            phone.goto(base + "/concerne")
+            if n == 0:
+                phone.screenshot(path=str(shots / "concerne.png"), full_page=True)
+            for name, label in (("nom", "Nom"), ("prenom", "Prénom"),
+                                ("code_postal", "Code postal")):  # fmt: skip
+                phone.get_by_label(label, exact=False).first.fill(person[name])
+            phone.fill("#date_naissance", person["date_naissance"])
+            phone.get_by_role("button", name="Envoyer ma demande").click()
+            phone.wait_for_load_state()
+            answers.append(phone.content())
+        phone.screenshot(path=str(shots / "concerne-recu.png"), full_page=True)
+    assert answers[0] == answers[1], answers[1][answers[1].find("<main") :][:1500]
+    assert "Votre demande est enregistrée" in answers[0]

@@ -55,10 +55,15 @@ def portal_build(workspace: Path, output: Path, base_url: str | None) -> Result:
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--rate", default=60, show_default=True, type=int,
               help="Requests per minute per client on the forms and the API.")  # fmt: skip
+@click.option("--requests", "requests_file", default="requests.sealed", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Where sealed self-check requests are appended (unreadable here).")  # fmt: skip
 @click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
               help="Reverse proxies whose X-Forwarded-For/-Proto are trusted.")  # fmt: skip
 @verb
-def portal_serve(bundle: Path, host: str, port: int, rate: int, forwarded_allow_ips: str) -> Result:
+def portal_serve(
+    bundle: Path, host: str, port: int, rate: int, requests_file: Path, forwarded_allow_ips: str
+) -> Result:
     """Serve a portal bundle (uvicorn); stop with Ctrl-C.
 
     \b
@@ -67,5 +72,6 @@ def portal_serve(bundle: Path, host: str, port: int, rate: int, forwarded_allow_
     """
     from vigie.portal.server import serve
 
-    serve(bundle, host=host, port=port, rate=rate, forwarded_allow_ips=forwarded_allow_ips)
+    serve(bundle, host=host, port=port, rate=rate, requests_file=requests_file,
+          forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
     return Result({"served": str(bundle), "host": host, "port": port})

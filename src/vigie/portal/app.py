@@ -7,7 +7,9 @@ however long or strange, gets the ordinary "not genuine" answer with status 200.
 
 from __future__ import annotations
 
+import base64
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -21,6 +23,7 @@ from vigie.notify.variants import french_date
 from vigie.portal.bundle import Bundle, Letter
 from vigie.portal.guard import Guard
 from vigie.portal.openapi import openapi
+from vigie.portal.selfcheck import MAX_BODY, SealedLog, Tokens, parse_form, same_site
 
 OFFICIAL = {
     "cnil": "https://www.cnil.fr/fr/violations-de-donnees-personnelles",
@@ -44,9 +47,26 @@ def _letter(found: Letter) -> dict[str, Any]:
             "issued_on": french_date(found.issued_on), "letter": found.reference}  # fmt: skip
 
 
-def create_app(bundle: Bundle, *, rate: int = 60) -> Guard:
+async def _capped_body(request: Request) -> bytes | None:
+    """The request body, or None past MAX_BODY (a form is a few hundred bytes)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return body
+
+
+def create_app(bundle: Bundle, *, rate: int = 60, requests_file: Path | None = None) -> Guard:
     """The ASGI application: pages, API, health, behind the guard (limits, headers)."""
     env = _environment()
+    tokens = Tokens()
+    sealed_key = bundle.public_keys.get("sealed_requests")
+    sealed = (
+        SealedLog(requests_file, base64.b64decode(sealed_key))
+        if requests_file is not None and sealed_key
+        else None
+    )
     css = resources.files("vigie.portal").joinpath("static/portal.css").read_bytes()
     shared = {"incident": bundle.incident, "official": OFFICIAL, "base_url": bundle.base_url,
               "issuers": bundle.issuers}  # fmt: skip
@@ -74,6 +94,25 @@ def create_app(bundle: Bundle, *, rate: int = 60) -> Guard:
         letter = {"genuine": True, **_letter(found), "issued_on": found.issued_on.isoformat()}
         return JSONResponse(letter, headers=NO_STORE)
 
+    async def concerne(request: Request) -> Response:
+        if sealed is None:
+            return page("concerne_ferme.html")
+        if request.method == "GET":
+            return page("concerne.html", token=tokens.issue(), values={}, missing=(), expired=False)
+        body = await _capped_body(request)
+        if body is None or not same_site(dict(request.headers)):
+            return page("error.html", status=400, status_code=400)
+        form = parse_form(body)
+        if not tokens.valid(form.token):
+            return page("concerne.html", status=400, token=tokens.issue(), values=form.values,
+                        missing=(), expired=True)  # fmt: skip
+        if form.missing:
+            return page("concerne.html", status=400, token=tokens.issue(), values=form.values,
+                        missing=form.missing, expired=False)  # fmt: skip
+        sealed.append(form.values)
+        # The same bytes for everyone: the portal does not know, and must not look as if.
+        return page("concerne_recu.html")
+
     async def schema(request: Request) -> Response:
         return JSONResponse(openapi(bundle.base_url))
 
@@ -92,6 +131,7 @@ def create_app(bundle: Bundle, *, rate: int = 60) -> Guard:
     routes = [
         Route("/", home),
         Route("/verifier", verifier),
+        Route("/concerne", concerne, methods=["GET", "POST"]),
         Route("/api/verify/{code}", api_verify),
         Route("/openapi.json", schema),
         Route("/sante", health),

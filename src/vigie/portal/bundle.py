@@ -8,6 +8,7 @@ each time, so a rebuild after a reissue or resends holds every code ever issued.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import time
@@ -50,6 +51,7 @@ class Bundle:
     base_url: str | None
     built_at: str
     codes: dict[bytes, tuple[str, int, date]]
+    public_keys: dict[str, str]
 
     def verify(self, text: str) -> Letter | None:
         """The letter a genuine code belongs to, None for anything else (never raises)."""
@@ -73,7 +75,11 @@ def _issuers(facts: dict[str, Any]) -> list[Issuer]:
     return listed
 
 
-def _code_rows(ws: Workspace) -> tuple[tuple[bytes, int], list[tuple[str, str, str, date]]]:
+def _code_rows(
+    ws: Workspace,
+) -> tuple[tuple[bytes, int], list[tuple[str, str, str, date]], bytes]:
+    from vigie.portal.requests import public_of, sealing_key
+
     with ws.connect() as con:
         params = hashes.load_params(con, create=False)
         if params is None or not table_exists(con, "portal_codes"):
@@ -82,7 +88,13 @@ def _code_rows(ws: Workspace) -> tuple[tuple[bytes, int], list[tuple[str, str, s
             "SELECT p.portal_hash, p.letter_id, c.issuer, c.issued_on FROM portal_codes p "
             "JOIN notify_codes c USING (letter_id) ORDER BY p.letter_id"
         ).fetchall()
-    return params, [(str(h), str(lid), str(who), day) for h, lid, who, day in rows]
+        private = sealing_key(con, create=True)
+    assert private is not None
+    return (
+        params,
+        [(str(h), str(lid), str(who), day) for h, lid, who, day in rows],
+        public_of(private),
+    )
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -97,7 +109,7 @@ def build_bundle(ws: Workspace, output: Path, base_url: str | None = None) -> di
     facts = ws.facts()
     issuers = _issuers(facts)
     number = {issuer.name: i for i, issuer in enumerate(issuers)}
-    (salt, rounds), rows = _code_rows(ws)
+    (salt, rounds), rows, sealed_key = _code_rows(ws)
     lines = []
     for digest, reference, issuer, issued_on in rows:
         if issuer not in number:  # a controller renamed in the facts after the letters
@@ -116,7 +128,8 @@ def build_bundle(ws: Workspace, output: Path, base_url: str | None = None) -> di
         },
         "issuers": [{"name": i.name, "contact": i.contact} for i in issuers],
         "incident": public_incident(facts),
-        "public_keys": {},
+        # Self-check requests are sealed to this key; its private half stays in the store.
+        "public_keys": {"sealed_requests": base64.b64encode(sealed_key).decode("ascii")},
     }
     output.mkdir(parents=True, exist_ok=True)
     _write(output / CODES, "".join(lines).encode("ascii"))
@@ -149,4 +162,5 @@ def load_bundle(folder: Path) -> Bundle:
         base_url=meta.get("base_url"),
         built_at=meta["built_at"],
         codes=table,
+        public_keys=dict(meta.get("public_keys") or {}),
     )

@@ -11,7 +11,13 @@ from vigie.portal.bundle import load_bundle
 
 
 def serve(
-    folder: Path, *, host: str, port: int, rate: int = 60, forwarded_allow_ips: str = "127.0.0.1"
+    folder: Path,
+    *,
+    host: str,
+    port: int,
+    rate: int = 60,
+    requests_file: Path | None = None,
+    forwarded_allow_ips: str = "127.0.0.1",
 ) -> None:
     """Run until interrupted; uvicorn's own access log is off (it would log codes)."""
     import uvicorn
@@ -22,7 +28,7 @@ def serve(
     access.addHandler(handler)
     access.setLevel(logging.INFO)
     access.propagate = False
-    app = create_app(load_bundle(folder), rate=rate)
+    app = create_app(load_bundle(folder), rate=rate, requests_file=requests_file)
     uvicorn.run(app, host=host, port=port, access_log=False, server_header=False,
                 proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
                 log_level="warning")  # fmt: skip
