@@ -75,3 +75,34 @@ def portal_serve(
     serve(bundle, host=host, port=port, rate=rate, requests_file=requests_file,
           forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
     return Result({"served": str(bundle), "host": host, "port": port})
+
+
+@portal.group("requests")
+def portal_requests() -> None:
+    """Sealed "Suis-je concerné ?" requests collected by the portal.
+
+    \b
+    Example:
+      vigie portal requests import incident requests.sealed
+    """
+
+
+@portal_requests.command("import")
+@workspace_argument
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@verb
+def portal_requests_import(workspace: Path, file: Path) -> Result:
+    """Open sealed requests with the store's key and decide each answer (by post only).
+
+    Each request is matched with the persons: concerned (letter again to the address on
+    record), known but not concerned (a note the same way), or to handle by hand.
+
+    \b
+    Example:
+      vigie portal requests import incident requests.sealed --json
+    """
+    from vigie.portal.answers import import_requests
+
+    counts = import_requests(open_workspace(workspace), file)
+    text = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items())
+    return Result(counts, f"portal requests: {text}")
