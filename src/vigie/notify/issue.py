@@ -19,6 +19,7 @@ from vigie.notify.channels import Contact, write_channels
 from vigie.notify.people import Planned
 from vigie.notify.variants import IncidentText, letter_text
 from vigie.portal import hashes as portal_hashes
+from vigie.portal import signing
 from vigie.progress import Progress
 from vigie.workspace import transaction
 
@@ -154,6 +155,9 @@ def write_issue(
     spec.out.mkdir(mode=0o700)
     composed = _compose(spec, planned, secret)
     rows = composed["rows"]
+    # Signed QR codes: letter, sender, date, postcode and the recipient's initials.
+    recipients = [plan.person.recipient for plan in planned]
+    signing.sign_letters(con, composed["live"], rows, recipients, spec.inc.letter_date)
     for row in rows:
         row[13] = (resend_of or {}).get(row[2])
     outcome = IssueOutcome(letters=len(rows), parts=len(composed["parts"].items))

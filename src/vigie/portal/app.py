@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from vigie.notify.variants import french_date
+from vigie.portal import signing
 from vigie.portal.bundle import Bundle, Letter
 from vigie.portal.guard import Guard
 from vigie.portal.openapi import openapi
@@ -78,14 +79,24 @@ def create_app(bundle: Bundle, *, rate: int = 60, requests_file: Path | None = N
     async def home(request: Request) -> Response:
         return page("home.html")
 
+    qr_key = bundle.public_key("qr_signing")
+
     async def verifier(request: Request) -> Response:
-        code = request.query_params.get("code")
+        query = request.query_params
+        code = query.get("code")
         if code is None:
             return page("verifier.html")
         found = bundle.verify(code)
+        signed = None
+        if found is not None and "s" in query:
+            # A QR whose signature fails or names another letter was altered: not genuine.
+            signed = signing.check(qr_key, dict(query)) if qr_key else None
+            if signed is None or signed.letter != found.reference:
+                found = None
         if found is None:
             return page("not_genuine.html")
-        return page("genuine.html", letter=_letter(found))
+        bound = {"initials": signed.initials, "postcode": signed.postcode} if signed else None
+        return page("genuine.html", letter=_letter(found), signed=bound)
 
     async def api_verify(request: Request) -> Response:
         found = bundle.verify(request.path_params["code"])
@@ -131,6 +142,7 @@ def create_app(bundle: Bundle, *, rate: int = 60, requests_file: Path | None = N
     routes = [
         Route("/", home),
         Route("/verifier", verifier),
+        Route("/verifier/", verifier),  # the letters' QR codes point here
         Route("/concerne", concerne, methods=["GET", "POST"]),
         Route("/api/verify/{code}", api_verify),
         Route("/openapi.json", schema),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.errors import ConfigError, StoreError
-from vigie.portal import hashes
+from vigie.portal import hashes, signing
 from vigie.portal.texts import public_incident
 from vigie.workspace import Workspace, table_exists
 
@@ -53,6 +53,10 @@ class Bundle:
     codes: dict[bytes, tuple[str, int, date]]
     public_keys: dict[str, str]
 
+    def public_key(self, name: str) -> bytes | None:
+        value = self.public_keys.get(name)
+        return base64.b64decode(value) if value else None
+
     def verify(self, text: str) -> Letter | None:
         """The letter a genuine code belongs to, None for anything else (never raises)."""
         if len(text) > 64:  # a code is 14 characters; longer is not worth hashing
@@ -77,7 +81,7 @@ def _issuers(facts: dict[str, Any]) -> list[Issuer]:
 
 def _code_rows(
     ws: Workspace,
-) -> tuple[tuple[bytes, int], list[tuple[str, str, str, date]], bytes]:
+) -> tuple[tuple[bytes, int], list[tuple[str, str, str, date]], dict[str, bytes]]:
     from vigie.portal.requests import public_of, sealing_key
 
     with ws.connect() as con:
@@ -89,11 +93,13 @@ def _code_rows(
             "JOIN notify_codes c USING (letter_id) ORDER BY p.letter_id"
         ).fetchall()
         private = sealing_key(con, create=True)
-    assert private is not None
+        qr_private = signing.signing_key(con, create=True)
+    assert private is not None and qr_private is not None
+    keys = {"sealed_requests": public_of(private), "qr_signing": signing.public_of(qr_private)}
     return (
         params,
         [(str(h), str(lid), str(who), day) for h, lid, who, day in rows],
-        public_of(private),
+        keys,
     )
 
 
@@ -109,7 +115,7 @@ def build_bundle(ws: Workspace, output: Path, base_url: str | None = None) -> di
     facts = ws.facts()
     issuers = _issuers(facts)
     number = {issuer.name: i for i, issuer in enumerate(issuers)}
-    (salt, rounds), rows, sealed_key = _code_rows(ws)
+    (salt, rounds), rows, keys = _code_rows(ws)
     lines = []
     for digest, reference, issuer, issued_on in rows:
         if issuer not in number:  # a controller renamed in the facts after the letters
@@ -128,8 +134,9 @@ def build_bundle(ws: Workspace, output: Path, base_url: str | None = None) -> di
         },
         "issuers": [{"name": i.name, "contact": i.contact} for i in issuers],
         "incident": public_incident(facts),
-        # Self-check requests are sealed to this key; its private half stays in the store.
-        "public_keys": {"sealed_requests": base64.b64encode(sealed_key).decode("ascii")},
+        # Public halves only: self-check requests are sealed to one, QR codes signed with
+        # the other's private half; both private keys stay in the store.
+        "public_keys": {k: base64.b64encode(v).decode("ascii") for k, v in keys.items()},
     }
     output.mkdir(parents=True, exist_ok=True)
     _write(output / CODES, "".join(lines).encode("ascii"))
