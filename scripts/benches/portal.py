@@ -20,7 +20,6 @@ import secrets
 import socket
 import statistics
 import subprocess
-import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -160,12 +159,3 @@ async def _load(port: int, codes: list[str]) -> tuple[float, float, float, int]:
     took = time.perf_counter() - started
     cuts = statistics.quantiles(latencies, n=100)
     return len(latencies) / took, cuts[49], cuts[98], errors
-
-
-if __name__ == "__main__":  # a quick run: python scripts/benches/portal.py [letters]
-    import tempfile
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    work = Path(tempfile.mkdtemp(prefix="vigie-portal-bench-"))
-    large = int(sys.argv[1]) if len(sys.argv) > 1 else 500_000
-    print("\n".join(run_section(Context(work=work, repeats=1, large=large))))

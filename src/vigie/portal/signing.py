@@ -79,11 +79,16 @@ def public_of(private: bytes) -> bytes:
     return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
-def qr_query(private: bytes, bound: Bound) -> str:
-    """The query parameters the QR adds after `code=`: fields in clear and the signature."""
+def qr_query(private: Any, bound: Bound) -> str:
+    """The query parameters the QR adds after `code=`: fields in clear and the signature.
+
+    `private` is the raw key or, when signing many letters, the loaded key object (loading
+    costs more than signing)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    signature = Ed25519PrivateKey.from_private_bytes(private).sign(_message(bound))
+    if isinstance(private, bytes):
+        private = Ed25519PrivateKey.from_private_bytes(private)
+    signature = private.sign(_message(bound))
     return urlencode({
         "l": bound.letter, "e": bound.issuer, "d": bound.issued_on.strftime("%Y%m%d"),
         "p": bound.postcode, "i": bound.initials,
@@ -134,11 +139,14 @@ def sign_letters(
 
     `rows` are notify_letters rows (records.LETTER_COLUMNS), `recipients` their Recipient.
     """
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from vigie.notify.records import LETTER_COLUMNS
 
     at = {name: LETTER_COLUMNS.index(name) for name in ("letter_id", "postcode", "controller")}
-    private = signing_key(con, create=True)
-    assert private is not None
+    raw = signing_key(con, create=True)
+    assert raw is not None
+    private = Ed25519PrivateKey.from_private_bytes(raw)
     for one, row, who in zip(live, rows, recipients, strict=True):
         bound = Bound(row[at["letter_id"]], row[at["controller"]], issued_on,
                       row[at["postcode"]], initials(who.first_names, who.surname))  # fmt: skip
