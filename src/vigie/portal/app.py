@@ -7,7 +7,6 @@ however long or strange, gets the ordinary "not genuine" answer with status 200.
 
 from __future__ import annotations
 
-import base64
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -58,96 +57,100 @@ async def _capped_body(request: Request) -> bytes | None:
     return body
 
 
-def create_app(bundle: Bundle, *, rate: int = 60, requests_file: Path | None = None) -> Guard:
-    """The ASGI application: pages, API, health, behind the guard (limits, headers)."""
-    env = _environment()
-    tokens = Tokens()
-    sealed_key = bundle.public_keys.get("sealed_requests")
-    sealed = (
-        SealedLog(requests_file, base64.b64decode(sealed_key))
-        if requests_file is not None and sealed_key
-        else None
-    )
-    css = resources.files("vigie.portal").joinpath("static/portal.css").read_bytes()
-    shared = {"incident": bundle.incident, "official": OFFICIAL, "base_url": bundle.base_url,
-              "issuers": bundle.issuers}  # fmt: skip
+class Pages:
+    """One method per route, over one bundle; no state besides the form tokens."""
 
-    def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
-        html = env.get_template(name).render(**shared, **values)
+    def __init__(self, bundle: Bundle, requests_file: Path | None) -> None:
+        self.bundle = bundle
+        self.env = _environment()
+        self.tokens = Tokens()
+        self.qr_key = bundle.public_key("qr_signing")
+        sealed_key = bundle.public_key("sealed_requests")
+        self.sealed = SealedLog(requests_file, sealed_key) if requests_file and sealed_key else None
+        self.css = resources.files("vigie.portal").joinpath("static/portal.css").read_bytes()
+        self.shared = {"incident": bundle.incident, "official": OFFICIAL,
+                       "base_url": bundle.base_url, "issuers": bundle.issuers}  # fmt: skip
+
+    def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        html = self.env.get_template(name).render(**self.shared, **values)
         return HTMLResponse(html, status_code=status, headers=NO_STORE)
 
-    async def home(request: Request) -> Response:
-        return page("home.html")
+    async def home(self, request: Request) -> Response:
+        return self.page("home.html")
 
-    qr_key = bundle.public_key("qr_signing")
-
-    async def verifier(request: Request) -> Response:
+    async def verifier(self, request: Request) -> Response:
         query = request.query_params
         code = query.get("code")
         if code is None:
-            return page("verifier.html")
-        found = bundle.verify(code)
+            return self.page("verifier.html")
+        found = self.bundle.verify(code)
         signed = None
         if found is not None and "s" in query:
             # A QR whose signature fails or names another letter was altered: not genuine.
-            signed = signing.check(qr_key, dict(query)) if qr_key else None
+            signed = signing.check(self.qr_key, dict(query)) if self.qr_key else None
             if signed is None or signed.letter != found.reference:
                 found = None
         if found is None:
-            return page("not_genuine.html")
+            return self.page("not_genuine.html")
         bound = {"initials": signed.initials, "postcode": signed.postcode} if signed else None
-        return page("genuine.html", letter=_letter(found), signed=bound)
+        return self.page("genuine.html", letter=_letter(found), signed=bound)
 
-    async def api_verify(request: Request) -> Response:
-        found = bundle.verify(request.path_params["code"])
+    async def api_verify(self, request: Request) -> Response:
+        found = self.bundle.verify(request.path_params["code"])
         if found is None:
             return JSONResponse({"genuine": False}, headers=NO_STORE)
         letter = {"genuine": True, **_letter(found), "issued_on": found.issued_on.isoformat()}
         return JSONResponse(letter, headers=NO_STORE)
 
-    async def concerne(request: Request) -> Response:
-        if sealed is None:
-            return page("concerne_ferme.html")
+    def _form(self, status: int = 200, **values: Any) -> HTMLResponse:
+        context = {"values": {}, "missing": (), "expired": False, **values}
+        return self.page("concerne.html", status=status, token=self.tokens.issue(), **context)
+
+    async def concerne(self, request: Request) -> Response:
+        if self.sealed is None:
+            return self.page("concerne_ferme.html")
         if request.method == "GET":
-            return page("concerne.html", token=tokens.issue(), values={}, missing=(), expired=False)
+            return self._form()
         body = await _capped_body(request)
         if body is None or not same_site(dict(request.headers)):
-            return page("error.html", status=400, status_code=400)
+            return self.page("error.html", status=400, status_code=400)
         form = parse_form(body)
-        if not tokens.valid(form.token):
-            return page("concerne.html", status=400, token=tokens.issue(), values=form.values,
-                        missing=(), expired=True)  # fmt: skip
+        if not self.tokens.valid(form.token):
+            return self._form(400, values=form.values, expired=True)
         if form.missing:
-            return page("concerne.html", status=400, token=tokens.issue(), values=form.values,
-                        missing=form.missing, expired=False)  # fmt: skip
-        sealed.append(form.values)
+            return self._form(400, values=form.values, missing=form.missing)
+        self.sealed.append(form.values)
         # The same bytes for everyone: the portal does not know, and must not look as if.
-        return page("concerne_recu.html")
+        return self.page("concerne_recu.html")
 
-    async def schema(request: Request) -> Response:
-        return JSONResponse(openapi(bundle.base_url))
+    async def schema(self, request: Request) -> Response:
+        return JSONResponse(openapi(self.bundle.base_url))
 
-    async def health(request: Request) -> Response:
+    async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"}, headers=NO_STORE)
 
-    async def stylesheet(request: Request) -> Response:
-        return Response(css, media_type="text/css", headers={"cache-control": "max-age=3600"})
+    async def stylesheet(self, request: Request) -> Response:
+        return Response(self.css, media_type="text/css", headers={"cache-control": "max-age=3600"})
 
-    async def not_found(request: Request, exc: Exception) -> Response:
+    async def error(self, request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "not found" if status == 404 else "error"}, status)
-        return page("error.html", status=status, status_code=status)
+        return self.page("error.html", status=status, status_code=status)
 
+
+def create_app(bundle: Bundle, *, rate: int = 60, requests_file: Path | None = None) -> Guard:
+    """The ASGI application: pages, API, health, behind the guard (limits, headers)."""
+    pages = Pages(bundle, requests_file)
     routes = [
-        Route("/", home),
-        Route("/verifier", verifier),
-        Route("/verifier/", verifier),  # the letters' QR codes point here
-        Route("/concerne", concerne, methods=["GET", "POST"]),
-        Route("/api/verify/{code}", api_verify),
-        Route("/openapi.json", schema),
-        Route("/sante", health),
-        Route("/static/portal.css", stylesheet),
+        Route("/", pages.home),
+        Route("/verifier", pages.verifier),
+        Route("/verifier/", pages.verifier),  # the letters' QR codes point here
+        Route("/concerne", pages.concerne, methods=["GET", "POST"]),
+        Route("/api/verify/{code}", pages.api_verify),
+        Route("/openapi.json", pages.schema),
+        Route("/sante", pages.health),
+        Route("/static/portal.css", pages.stylesheet),
     ]
-    handlers = {404: not_found, 405: not_found, 500: not_found}
+    handlers = {404: pages.error, 405: pages.error, 500: pages.error}
     return Guard(Starlette(routes=routes, exception_handlers=handlers), rate=rate)

@@ -66,7 +66,15 @@ def route_name(path: str) -> str:
     """The route a path belongs to, for logs: codes never reach the log."""
     if path.startswith("/api/verify/"):
         return "/api/verify/{code}"
-    known = ("/", "/verifier", "/concerne", "/openapi.json", "/sante", "/static/portal.css")
+    known = (
+        "/",
+        "/verifier",
+        "/verifier/",
+        "/concerne",
+        "/openapi.json",
+        "/sante",
+        "/static/portal.css",
+    )
     return path if path in known else "(other)"
 
 
