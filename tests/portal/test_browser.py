@@ -109,3 +109,17 @@ def test_self_check_answers_the_same_in_the_browser(
         phone.screenshot(path=str(shots / "concerne-recu.png"), full_page=True)
     assert answers[0] == answers[1], answers[1][answers[1].find("<main") :][:1500]
     assert "Votre demande est enregistrée" in answers[0]
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbar-tools missing")
+def test_scanned_qr_shows_the_bound_initials_and_postcode(
+    built: Portal, phone: Any, shots: Path, tmp_path: Path
+) -> None:
+    from tests.portal.test_signed_qr import _scanned
+
+    _, code, query = _scanned(built, tmp_path).split(" ")
+    with live_portal(built.bundle) as base:
+        phone.goto(f"{base}/verifier/?code={code}&{query}")  # what the phone's camera opens
+        phone.screenshot(path=str(shots / "verifier-qr-signe.png"), full_page=True)
+        text = phone.inner_text("main")
+    assert "QR code signé" in text and "courrier authentique" in text
