@@ -39,6 +39,9 @@ def phone(browser: Any) -> Iterator[Any]:
     context = browser.new_context(
         java_script_enabled=False, viewport={"width": 390, "height": 844}, locale="fr-FR"
     )
+    # Generous but bounded: on a loaded shared machine a full-page screenshot waited 30 s
+    # for fonts.
+    context.set_default_timeout(120_000)
     yield context.new_page()
     context.close()
 
