@@ -150,13 +150,37 @@ def _later_stages(ws: Workspace, incident: Path) -> list[tuple[str, Callable[[],
             "out": str(Path(result["out"]).relative_to(ws.path)),
         }
 
+    def portal() -> dict[str, Any]:
+        from vigie.portal import build_bundle
+
+        built = build_bundle(ws, ws.path.parent / "portal")
+        code = _code_on_first_letter(ws)
+        return {"codes": built["codes"], "bundle": built["output"], "try_code": code}
+
     return [
         ("scan", scan),
         ("link", link),
         ("assess", assess),
         ("report", report),
         ("notify", notify),
+        ("portal", portal),
     ]
+
+
+def _code_on_first_letter(ws: Workspace) -> str:
+    """A genuine code to try on the portal, read from a printed letter as a person would."""
+    import re
+
+    import pypdfium2 as pdfium
+
+    first = sorted((ws.out_dir / "notify").glob("issue-*/letters/batch-0001.pdf"))[0]
+    doc = pdfium.PdfDocument(str(first))
+    try:
+        text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(min(2, len(doc))))
+    finally:
+        doc.close()
+    found = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", text)
+    return found.group(0) if found else ""
 
 
 def _day_after_awareness(ws: Workspace) -> datetime | None:

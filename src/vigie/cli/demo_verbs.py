@@ -54,4 +54,10 @@ def _text(report: DemoReport) -> str:
         f"workspace:      {report.workspace} (encrypted store, audit.jsonl, out/)",
         f"try:            vigie export {report.workspace} --list",
     ]
+    portal = next((s.summary for s in report.stages if s.stage == "portal"), None)
+    if portal:
+        lines += [
+            f"portal:         vigie portal serve {portal['bundle']} --port 8080",
+            f"                then open http://127.0.0.1:8080/verifier?code={portal['try_code']}",
+        ]
     return "\n".join(lines)

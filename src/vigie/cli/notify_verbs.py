@@ -168,19 +168,42 @@ def notify_status(workspace: Path, import_file: Path | None) -> Result:
 
 
 @app.command()
-@workspace_argument
-@click.argument("code")
+@click.argument("workspace", required=False, type=click.Path(file_okay=False, path_type=Path),
+                metavar="WS")  # fmt: skip
+@click.argument("code", required=False)
+@click.option("--qr", "qr_text", metavar="TEXT", help="A scanned QR's text: check its signature.")
+@click.option("--bundle", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              metavar="DIR", help="Portal bundle holding the public key (with --qr).")  # fmt: skip
 @verb
-def verify(workspace: Path, code: str) -> Result:
+def verify(workspace: Path | None, code: str | None, qr_text: str | None,
+           bundle: Path | None) -> Result:  # fmt: skip
     """Check a letter's verification code: genuine codes give the issuer and the date.
 
-    Exit 0 for a genuine code, 1 for anything else. Nothing personal is shown.
+    Exit 0 for a genuine code, 1 for anything else. Nothing personal is shown. With --qr
+    and a portal bundle, checks a QR code's signature offline (no store, no key).
 
     \b
     Example:
       vigie verify incident 7KQ2-M9XD-4TRB
+      vigie verify --qr "https://verifier.example.org/verifier/?code=..." --bundle portal
     """
     from vigie.notify.run import verify_code
+
+    if qr_text is not None:
+        from vigie.portal.signing import check_with_bundle
+
+        if bundle is None:
+            raise ConfigError("--qr needs --bundle DIR (the portal bundle with the public key)")
+        data = check_with_bundle(bundle, qr_text)
+        if not data["signature_valid"]:
+            return Result(data, "the QR code's signature is not valid: not from us", 1)
+        to = f"{data['initials']} {data['postcode']}"
+        text = (
+            f"signed: letter {data['letter']} from {data['issuer']}, {data['issued_on']}, to {to}"
+        )
+        return Result(data, text)
+    if workspace is None or code is None:
+        raise ConfigError("give WS and CODE, or --qr TEXT --bundle DIR")
 
     found = verify_code(open_workspace(workspace), code)
     if found is None:

@@ -18,6 +18,8 @@ from vigie.notify import codes, letters, records
 from vigie.notify.channels import Contact, write_channels
 from vigie.notify.people import Planned
 from vigie.notify.variants import IncidentText, letter_text
+from vigie.portal import hashes as portal_hashes
+from vigie.portal import signing
 from vigie.progress import Progress
 from vigie.workspace import transaction
 
@@ -153,6 +155,9 @@ def write_issue(
     spec.out.mkdir(mode=0o700)
     composed = _compose(spec, planned, secret)
     rows = composed["rows"]
+    # Signed QR codes: letter, sender, date, postcode and the recipient's initials.
+    recipients = [plan.person.recipient for plan in planned]
+    signing.sign_letters(con, composed["live"], rows, recipients, spec.inc.letter_date)
     for row in rows:
         row[13] = (resend_of or {}).get(row[2])
     outcome = IssueOutcome(letters=len(rows), parts=len(composed["parts"].items))
@@ -161,6 +166,10 @@ def write_issue(
                                                         for r in rows])  # fmt: skip
     _csv(spec.out / "not_sent.csv", ("person_id", "reason"), [list(x) for x in not_sent])
     outcome.channels = write_channels(spec.out, composed["contacts"], spec.inc)
+    # The public portal's hashes are made now: the plaintext codes exist only here.
+    portal_rows = portal_hashes.hash_rows(
+        con, ((one["id"], one["code"]) for one in composed["live"])
+    )
     with transaction(con):
         con.execute(
             "INSERT INTO notify_issues VALUES (?, ?, now(), ?, ?)",
@@ -174,6 +183,7 @@ def write_issue(
             [(spec.issue, pid, reason) for pid, reason in not_sent],
         )
         codes.store_codes(con, composed["codes"])
+        portal_hashes.store_rows(con, portal_rows)
     for _, reason in not_sent:
         outcome.not_sent[reason] = outcome.not_sent.get(reason, 0) + 1
     return outcome

@@ -114,8 +114,11 @@ def qr_svg(content: str) -> str:
     return buffer.getvalue().decode("ascii")
 
 
-def qr_content(code: str, verify_url: str | None) -> str:
-    return f"{verify_url.rstrip('/')}/?code={code}" if verify_url else f"VIGIE {code}"
+def qr_content(code: str, verify_url: str | None, signed: str = "") -> str:
+    """The QR's text; `signed` is the portal's signed query (vigie.portal.signing)."""
+    if verify_url:
+        return f"{verify_url.rstrip('/')}/?code={code}" + (f"&{signed}" if signed else "")
+    return f"VIGIE {code}" + (f" {signed}" if signed else "")
 
 
 def _init_worker(build: str) -> None:
@@ -140,7 +143,8 @@ def render_batch(job: BatchJob) -> tuple[str, int]:
     import typst
 
     letters = [
-        {**one, "qr": qr_svg(qr_content(one["code"], job.verify_url))} for one in job.letters
+        {**one, "qr": qr_svg(qr_content(one["code"], job.verify_url, one.get("qr_extra", "")))}
+        for one in job.letters
     ]
     data = json.dumps({"letters": letters}, ensure_ascii=False)
     try:
