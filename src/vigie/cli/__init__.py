@@ -26,8 +26,7 @@ def app(quiet: bool, verbose: int) -> None:
     progress.set_enabled(not quiet)
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="vigie: %(levelname)s: %(message)s", stream=sys.stderr)
-    # Splink narrates its training at WARNING; users see it with -v only.
-    logging.getLogger("splink").setLevel(logging.INFO if verbose else logging.ERROR)
+    # Splink's own log reaches vigie's debug log during link (-vv): see vigie.link.quiet
 
 
 def _register_verbs() -> None:

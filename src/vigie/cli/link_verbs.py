@@ -69,6 +69,8 @@ def link(
         engine=engine,
     )
     result = run_link(ws, options)
+    if result["model"]["reason"]:  # on stderr even with --json: a reader must know
+        click.echo(f"vigie: link: {result['model']['reason']}", err=True)
     return Result(result, _text(result))
 
 
@@ -103,8 +105,14 @@ def _text(r: dict[str, Any]) -> str:
 def _model_lines(model: dict[str, Any], digest: str) -> list[str]:
     prior = model.get("prior") or 0.0
     one_in = f"1 in {round(1 / prior):,}" if prior else "unknown"
+    if not model.get("trained", True):
+        source = "vigie's reference model: too few pairs to train on this incident"
+    elif model.get("m_from_reference"):
+        source = "trained on this incident, partly from vigie's reference model"
+    else:
+        source = "trained on this incident"
     lines = [
-        f"model {digest[:12]} (trained on this incident; evidence in bits, + for a match; "
+        f"model {digest[:12]} ({source}; evidence in bits, + for a match; "
         f"two records at random: {one_in}):"
     ]
     for comparison in model["comparisons"]:

@@ -61,8 +61,9 @@ def _persons_sql(on: date) -> str:
             FROM {MEMBERS} GROUP BY 1),
         agg AS (
             SELECT person_id,
-                list_sort(list_distinct(list(controller) FILTER (WHERE controller IS NOT NULL)))
-                    AS controllers,
+                -- a list aggregate over no row is NULL, not []: persons in no registry
+                coalesce(list_sort(list_distinct(
+                    list(controller) FILTER (WHERE controller IS NOT NULL))), []) AS controllers,
                 count(*) FILTER (WHERE kind = 'leak') AS leak_rows,
                 count(*) FILTER (WHERE kind = 'registry') AS registry_rows,
                 bool_or(deceased) AS deceased, max(death_date) AS death_date,

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from vigie.link import decide, evaluate, model, outputs, records, scope, train
+from vigie.link.quiet import splink_quiet
 from vigie.progress import Progress
 from vigie.workspace import Workspace
 
@@ -78,7 +79,8 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
         bar.advance()
         fields = train.present_fields(con, records.RECORDS)
         settings = model.build_settings(fields)
-        trained = _train(ws, con, settings, fields, options)
+        with splink_quiet():
+            trained = _train(ws, con, settings, fields, options)
         seconds.update(trained.seconds)
         mark = time.monotonic()
         bar.label = "link: deciding and writing persons"
@@ -96,7 +98,7 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
         if options.evaluate is not None:
             result["evaluation"] = evaluate.evaluate(con, options.evaluate)
         result["model_digest"] = trained.digest
-        result["model"] = model.summary(trained.model)
+        result["model"] = {**trained.training.as_dict(), **model.summary(trained.model)}
         result["input_records"] = count
         result["pairs_scored"] = trained.pairs
         result["seconds"] = {k: round(v, 1) for k, v in seconds.items()}
@@ -106,6 +108,7 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
             "lower": options.thresholds.lower,
             "model_digest": trained.digest,
             "model_version": model.MODEL_VERSION,
+            "trained_on_incident": trained.training.trained,
             "engine": options.engine,
             "tables": [s.name for s in sources],
         }

@@ -103,7 +103,6 @@ def train_and_predict(
     """Estimate and score on Spark; the pairs >= `lower` land in train.PAIRS (DuckDB)."""
     from splink import Linker, SparkAPI
 
-    logging.getLogger("splink").setLevel(logging.ERROR)
     logging.getLogger("py4j").setLevel(logging.ERROR)
     seconds: dict[str, float] = {}
     started = time.monotonic()
@@ -115,9 +114,9 @@ def train_and_predict(
         frame = spark.createDataFrame(table.to_pandas())
         del table
         db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
-        linker = Linker(db_api.register(frame), spark_settings(settings), log_level=logging.ERROR)
+        linker = Linker(db_api.register(frame), spark_settings(settings), log_level=None)
         # one u chunk: on Spark each chunk is a job, and its fixed cost dominates
-        train.estimate(linker, fields, count, seed, chunks=1)
+        training = train.estimate(linker, con, records_table, fields, seed, chunks=1)
         seconds["train"] = time.monotonic() - started
         started = time.monotonic()
         predictions = linker.inference.predict(threshold_match_probability=lower)
@@ -131,7 +130,7 @@ def train_and_predict(
         spark.catalog.clearCache()
         spark.stop()
         shutil.rmtree(work_dir, ignore_errors=True)  # Spark's (encrypted) spills
-    return train.finish(con, trained, seconds)
+    return train.finish(con, trained, seconds, training)
 
 
 def _pairs_to_duckdb(con: duckdb.DuckDBPyConnection, pairs: Any) -> None:
