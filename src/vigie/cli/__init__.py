@@ -38,6 +38,7 @@ def _register_verbs() -> None:
         ingest_verbs,
         link_verbs,
         notify_verbs,
+        purge_verbs,
         report_verbs,
         scan_verbs,
         synth_verbs,
