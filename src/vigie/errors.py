@@ -53,3 +53,15 @@ class VerificationFailed(VigieError):
     """A verification code is not genuine (exit 1, as DESIGN.md says for `verify`)."""
 
     exit_code = 1
+
+
+class WorkspacePurged(StoreError):
+    """The workspace was purged: its store and key are gone on purpose."""
+
+    exit_code = 5
+
+
+class NotConfirmed(VigieError):
+    """A destructive verb run without its confirmation flag (`--yes`)."""
+
+    exit_code = 8

@@ -81,3 +81,15 @@ def test_no_learned_m_below_the_floor_and_vetoes_kept() -> None:
     veto = "differs (another person: veto)"
     assert levels[("first_name", veto)].m_probability == model.VETO_M
     assert levels[("nir", "typo")]._m_probability is None  # nir never trained: left alone
+
+
+def test_model_digest_ignores_splinks_random_linker_uid() -> None:
+    from vigie.link.train import PAIRS, finish
+
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE {PAIRS} (pair INTEGER)")
+    first = finish(con, {"linker_uid": "j0kuy19a", "m": 0.9}, {})
+    again = finish(con, {"linker_uid": "bkbr025g", "m": 0.9}, {})
+    other = finish(con, {"linker_uid": "bkbr025g", "m": 0.8}, {})
+    assert first.digest == again.digest != other.digest
+    assert "linker_uid" not in first.model

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from vigie.errors import IntegrityError
-from vigie.workspace import Workspace
+from vigie.workspace import Workspace, audit
 
 
 def _with_entries(ws: Workspace, n: int) -> list[str]:
@@ -57,3 +57,25 @@ def test_entries_hold_no_values_only_what_the_verb_passed(workspace: Workspace) 
     _with_entries(workspace, 1)
     last = json.loads(workspace.audit_path.read_text().splitlines()[-1])
     assert set(last) == {"seq", "time", "verb", "params", "counts", "prev"}
+
+
+def test_entry_of_a_command_killed_before_its_store_write_still_verifies(
+    workspace: Workspace,
+) -> None:
+    # A kill between appending the entry and committing the store's head leaves the log
+    # one entry ahead of the head: that is an interruption, not tampering.
+    _with_entries(workspace, 2)
+    audit.append(workspace.audit_path, "ingest", {"file": "killed.csv"}, {})
+    assert workspace.verify_audit() == 4
+    workspace.record("ingest", {"file": "again.csv"}, {})
+    assert workspace.verify_audit() == 5
+
+
+def test_log_ahead_of_the_head_still_catches_removed_acknowledged_entries(
+    workspace: Workspace,
+) -> None:
+    lines = _with_entries(workspace, 2)
+    audit.append(workspace.audit_path, "ingest", {"file": "killed.csv"}, {})
+    _write(workspace, lines[:-1])
+    with pytest.raises(IntegrityError, match="removed from the end"):
+        workspace.verify_audit()

@@ -38,6 +38,7 @@ def _register_verbs() -> None:
         link_verbs,
         notify_verbs,
         portal_verbs,
+        purge_verbs,
         report_verbs,
         scan_verbs,
         synth_verbs,

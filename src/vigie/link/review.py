@@ -19,7 +19,7 @@ from vigie.link import standardise as std
 from vigie.link.decide import ensure_tables
 from vigie.scan import masking
 from vigie.scan.recognizers.dates import parse_date
-from vigie.workspace import Workspace, quote_ident, table_exists
+from vigie.workspace import Workspace, quote_ident, table_exists, transaction
 
 _MASKS: dict[str, Callable[[str], str]] = {
     "last_name": masking.mask_name,
@@ -157,10 +157,18 @@ def record_decisions(ws: Workspace, decisions: Sequence[tuple[int, str]]) -> lis
             if not rows:
                 raise InputError(f"no pair {pair_id} in the review queue (vigie review --list)")
             left, right, probability = rows[0]
-            con.execute(
-                "INSERT INTO link_decisions VALUES (?, ?, ?, now(), ?)",
-                [left, right, decision, probability],
-            )
+            # One decision per pair, the latest: the same decision again (a re-run after
+            # an interruption) leaves one row, not two.
+            with transaction(con):
+                con.execute(
+                    "DELETE FROM link_decisions WHERE least(unique_id_l, unique_id_r) = "
+                    "least(?, ?) AND greatest(unique_id_l, unique_id_r) = greatest(?, ?)",
+                    [left, right, left, right],
+                )
+                con.execute(
+                    "INSERT INTO link_decisions VALUES (?, ?, ?, now(), ?)",
+                    [left, right, decision, probability],
+                )
             entry = {"pair_id": pair_id, "left": left, "right": right, "decision": decision}
             ws.record("review", entry, {"decisions": 1}, con=con)
             done.append(entry)

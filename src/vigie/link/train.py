@@ -265,10 +265,16 @@ def finish(
     training: Training,
 ) -> Trained:
     """The model's digest and the count of scored pairs."""
-    text = json.dumps(trained, sort_keys=True, default=str)
+    # Splink names each Linker with a random uid: kept, the same incident linked twice
+    # would store two models, and a re-run after a crash would differ from the first run.
+    trained = {k: v for k, v in trained.items() if k != "linker_uid"}
     pairs = int(con.execute(f"SELECT count(*) FROM {PAIRS}").fetchall()[0][0])
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return Trained(trained, digest, pairs, seconds, training)
+    return Trained(trained, model_digest(trained), pairs, seconds, training)
+
+
+def model_digest(trained: dict[str, Any]) -> str:
+    text = json.dumps(trained, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _drop_splink_tables(con: duckdb.DuckDBPyConnection) -> None:

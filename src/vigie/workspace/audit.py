@@ -58,6 +58,24 @@ def append(
     return AuditHead(seq=seq, digest=digest_line(line))
 
 
+def _check_head(path: Path, lines: list[str], head: AuditHead) -> None:
+    """The store's head must be an entry of the log, unchanged.
+
+    The log may run past the head: a command killed after appending its entry and before
+    its store transaction committed leaves one entry the store never acknowledged; the
+    next command's entry moves the head past it. A log shorter than the head lost entries.
+    """
+    if head.seq > len(lines):
+        raise IntegrityError(
+            f"{path}: the log ends at entry {len(lines)} but the store recorded "
+            f"{head.seq} entries (entries were removed from the end)"
+        )
+    if head.seq >= 1 and digest_line(lines[head.seq - 1]) != head.digest:
+        raise IntegrityError(
+            f"{path}: entry {head.seq} was edited (the last entry the store recorded)"
+        )
+
+
 def read_entries(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
@@ -89,11 +107,5 @@ def verify(path: Path, head: AuditHead | None = None) -> int:
             )
         prev = digest_line(line)
     if head is not None:
-        if head.seq != len(lines):
-            raise IntegrityError(
-                f"{path}: the log ends at entry {len(lines)} but the store recorded "
-                f"{head.seq} entries (entries were removed from the end)"
-            )
-        if head.digest != prev:
-            raise IntegrityError(f"{path}: entry {len(lines)} was edited (last entry)")
+        _check_head(path, lines, head)
     return len(lines)

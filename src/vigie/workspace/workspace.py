@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from vigie.errors import StoreError
+from vigie.errors import StoreError, WorkspacePurged
 from vigie.workspace import audit, keys
 from vigie.workspace.facts import TEMPLATE, load_facts
 from vigie.workspace.store import STORE_FILE, connect, transaction
@@ -24,6 +24,8 @@ MANIFEST = "workspace.json"
 FACTS = "incident.yaml"
 AUDIT = "audit.jsonl"
 OUT = "out"
+REGISTER_DIR = "register"  # out/register: the breach register, kept by purge
+PURGE_FILE = "purge.json"  # out/register/purge.json: written by purge, plain JSON
 
 _RUNS_DDL = """
 CREATE TABLE IF NOT EXISTS _runs (
@@ -103,6 +105,7 @@ class Workspace:
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        _refuse_if_purged(self)
         con = connect(self.store_path, keys.load_key(self.id), temp_dir=self.path / ".tmp")
         try:
             yield con
@@ -156,8 +159,46 @@ class Workspace:
         return audit.AuditHead(seq=rows[0][0], digest=rows[0][1]) if rows else None
 
     def verify_audit(self, *, with_store: bool = True) -> int:
+        """Check the chain, and its end against the head kept in the store.
+
+        After a purge the store is gone: the head is the one purge wrote to purge.json
+        (plain, so it guards against a truncated log only as well as that file is kept).
+        """
+        state = purge_state(self)
+        if state is not None:
+            saved = state.get("audit_head")
+            head = audit.AuditHead(saved["seq"], saved["digest"]) if saved else None
+            return audit.verify(self.audit_path, head)
         head = self.audit_head() if with_store else None
         return audit.verify(self.audit_path, head)
+
+
+def purge_state(ws: Workspace) -> dict[str, Any] | None:
+    """purge.json when a purge started (status "erasing") or ended ("done"), else None."""
+    path = ws.out_dir / REGISTER_DIR / PURGE_FILE
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except json.JSONDecodeError:
+        raise StoreError(f"{path}: damaged purge record") from None
+    return state if isinstance(state, dict) else None
+
+
+def _refuse_if_purged(ws: Workspace) -> None:
+    state = purge_state(ws)
+    if state is None:
+        return
+    if state.get("status") == "done":
+        raise WorkspacePurged(
+            f"{ws.path}: this workspace was purged on {state.get('finished_at', '?')}: its "
+            f"store and key were destroyed; the register, figures and audit log remain "
+            f"(out/{REGISTER_DIR}/)"
+        )
+    raise WorkspacePurged(
+        f"{ws.path}: a purge started on {state.get('started_at', '?')} did not finish; "
+        f"run `vigie purge {ws.path} --yes` again to complete it"
+    )
 
 
 def _now() -> str:
