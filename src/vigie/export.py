@@ -52,7 +52,7 @@ class Exported:
 
 def list_tables(ws: Workspace) -> list[tuple[str, int]]:
     """Every table and view in the store with its row count."""
-    with ws.connect() as con:
+    with ws.connect(read_only=True) as con:
         return [(name, _count(con, name)) for name in table_names(con)]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from vigie.errors import ConfigError
-from vigie.workspace import Workspace
+from vigie.workspace import Workspace, lock
 
 
 @dataclass
@@ -33,6 +33,8 @@ def verb(func: Callable[..., Result]) -> Callable[..., None]:
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
     @functools.wraps(func)
     def wrapper(*args: Any, as_json: bool, **kwargs: Any) -> None:
+        # named in the workspace's lock record: "in use by vigie pid N (ingest since 10:42)"
+        lock.set_activity(click.get_current_context().command_path.partition(" ")[2])
         result = func(*args, **kwargs)
         if as_json:
             sys.stdout.write(json.dumps(result.data, ensure_ascii=False, indent=2, default=str))

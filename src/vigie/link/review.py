@@ -59,7 +59,7 @@ class ReviewPair:
 
 def queue(ws: Workspace, limit: int) -> list[ReviewPair]:
     """The first `limit` undecided pairs of the queue, most probable first."""
-    with ws.connect() as con:
+    with ws.connect(read_only=True) as con:
         if not table_exists(con, "link_review"):
             return []
         rows = con.execute(

@@ -149,5 +149,5 @@ def _summary(con: Any, issue: int, letters: int, out: Path) -> dict[str, Any]:
 
 def verify_code(ws: Workspace, code: str) -> codes.Verified | None:
     """The issuer and date of a genuine code; None for anything else."""
-    with ws.connect() as con:
+    with ws.connect(read_only=True) as con:
         return codes.verify(con, code)

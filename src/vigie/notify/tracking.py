@@ -103,7 +103,7 @@ FROM notify_letters l LEFT JOIN (
 
 def status_counts(ws: Workspace) -> dict[str, int]:
     """Letters by latest known status ('unknown' when nothing was imported for them)."""
-    with ws.connect() as con:
+    with ws.connect(read_only=True) as con:
         if not table_exists(con, "notify_letters"):
             return {}
         rows = con.execute(

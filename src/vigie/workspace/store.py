@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from vigie.errors import KeyMissingError, StoreError
+from vigie.workspace import lock
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,14 @@ def _httpfs_extension() -> Path:
     return found[-1]
 
 
-def connect(path: Path, key: str, *, temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the encrypted store at `path` and make it the default."""
+def connect(
+    path: Path, key: str, *, temp_dir: Path | None = None, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the encrypted store at `path` and make it the default.
+
+    Read-only, several processes may have it open together (DuckDB allows many readers
+    or one writer); a store held by another process raises lock.WorkspaceBusy.
+    """
     ext_dir = (temp_dir or path.parent / ".tmp") / "extensions"
     ext_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(
@@ -58,7 +65,8 @@ def connect(path: Path, key: str, *, temp_dir: Path | None = None) -> duckdb.Duc
         con.execute("SET python_enable_replacements = false")
         # stdout carries --json documents: DuckDB must never draw its own progress bar there.
         con.execute("SET enable_progress_bar = false")
-        con.execute(f"ATTACH '{path}' AS {ALIAS} (ENCRYPTION_KEY '{_quote(key)}')")
+        mode = ", READ_ONLY" if read_only else ""
+        con.execute(f"ATTACH '{path}' AS {ALIAS} (ENCRYPTION_KEY '{_quote(key)}'{mode})")
         con.execute(f"USE {ALIAS}")
     except duckdb.InvalidInputException as exc:
         con.close()
@@ -67,6 +75,8 @@ def connect(path: Path, key: str, *, temp_dir: Path | None = None) -> duckdb.Duc
         raise StoreError(f"{path}: cannot open the store: {_first_line(exc)}") from None
     except duckdb.Error as exc:
         con.close()
+        if "could not set lock" in str(exc).lower():
+            raise lock.busy_error(path.parent, lock.holder_pid(str(exc))) from None
         raise StoreError(f"{path}: cannot open the store: {_first_line(exc)}") from None
     return con
 

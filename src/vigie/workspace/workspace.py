@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from vigie.errors import StoreError, WorkspacePurged
-from vigie.workspace import audit, keys
+from vigie.workspace import audit, keys, lock
 from vigie.workspace.facts import TEMPLATE, load_facts
 from vigie.workspace.store import STORE_FILE, connect, transaction
 
@@ -104,13 +104,18 @@ class Workspace:
         return load_facts(self.facts_path)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The store, read-write (one process at a time) or read-only (several together);
+        lock.WorkspaceBusy when another process holds it."""
         _refuse_if_purged(self)
-        con = connect(self.store_path, keys.load_key(self.id), temp_dir=self.path / ".tmp")
-        try:
-            yield con
-        finally:
-            con.close()
+        key = keys.load_key(self.id)
+        # the record first: a process DuckDB turns away finds it as soon as the file is ours
+        with lock.holding(self.path, read_only=read_only):
+            con = connect(self.store_path, key, temp_dir=self.path / ".tmp", read_only=read_only)
+            try:
+                yield con
+            finally:
+                con.close()
 
     def record(
         self,
@@ -154,7 +159,7 @@ class Workspace:
             con.execute("INSERT INTO _audit_head VALUES (?, ?)", [head.seq, head.digest])
 
     def audit_head(self) -> audit.AuditHead | None:
-        with self.connect() as con:
+        with self.connect(read_only=True) as con:
             rows = con.execute("SELECT seq, digest FROM _audit_head").fetchall()
         return audit.AuditHead(seq=rows[0][0], digest=rows[0][1]) if rows else None
 
