@@ -119,7 +119,7 @@ def test_each_answer_goes_by_post_to_the_address_on_record(
     typo = {**inside, "nom": inside["nom"][:-1] + ("e" if inside["nom"][-1] != "e" else "a"),
             "code_postal": "75019"}  # fmt: skip
     patient, registry_row = _registry_only(built.incident)
-    stranger = {**OUTSIDER, "nom": "=HYPERLINK(\"http://x\")"}  # a formula typed in a form
+    stranger = {**OUTSIDER, "nom": '=HYPERLINK("http://x")'}  # a formula typed in a form
     sealed = tmp_path / "requests.sealed"
     _seal(workspace, sealed, [typo, patient, stranger])
 
@@ -166,3 +166,28 @@ def test_each_answer_goes_by_post_to_the_address_on_record(
     second = again.json()
     assert (second["already_imported"], second["by_hand"], second["letters"]) == (3, 1, 0)
     assert (second["concerned"], second["not_concerned"]) == (0, 0)
+
+
+def _m(table: str, row: int, p: float, kind: str = "leak", postcode: str = "35000") -> Any:
+    from vigie.link.match import Match
+
+    return Match(table, row, kind, p, postcode=postcode)
+
+
+def test_decide_each_branch() -> None:
+    from vigie.portal.answers import decide
+
+    person_of = {("leak", 1): "P1", ("reg", 1): "P1", ("leak", 2): "P2"}
+    assert decide([], person_of, 0.95).reason == "no_match"
+    sure = decide([_m("leak", 1, 0.99), _m("reg", 1, 0.97, "registry")], person_of, 0.95)
+    assert (sure.outcome, sure.person_id) == ("concerned", "P1")
+    assert decide([_m("leak", 1, 0.9)], person_of, 0.95).reason == "doubtful_match"
+    two = [_m("leak", 1, 0.99), _m("leak", 2, 0.98, postcode="56000")]
+    assert decide(two, person_of, 0.95).reason == "several_persons"
+    tie = decide(two, person_of, 0.95, postcode="56000")  # the typed postcode breaks it
+    assert (tie.outcome, tie.person_id) == ("concerned", "P2")
+    patient = decide([_m("reg", 9, 0.99, "registry")], person_of, 0.95)
+    assert patient.outcome == "not_concerned" and patient.registry is not None
+    # a doubtful leak row beside a sure registry patient: not for a machine to say "no"
+    mixed = [_m("reg", 9, 0.99, "registry"), _m("leak", 7, 0.6)]
+    assert decide(mixed, person_of, 0.95).reason == "doubtful_match"
