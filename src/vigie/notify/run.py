@@ -124,7 +124,8 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
             "already_issued": False,
         }
         params = {"issue": spec.issue, "kind": spec.kind, "batch_size": options.batch_size,
-                  "template": str(options.template or "default")}  # fmt: skip
+                  "template": str(options.template or "default"),
+                  "verify_url": options.verify_url}  # fmt: skip
         counts_log = {"letters": outcome.letters, **counts, "batches": outcome.batches}
         ws.record("notify", params, counts_log, started=started, con=con)
     return result
