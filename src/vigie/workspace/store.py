@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,12 +71,30 @@ def open_engine(temp_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def attach(
-    con: duckdb.DuckDBPyConnection, path: Path, key: str, *, read_only: bool = False
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    key: str,
+    *,
+    read_only: bool = False,
+    wait: float = 0.0,
 ) -> None:
     """Attach the store at `path` to an engine and make it the default (~1 ms).
 
-    A store held by another process raises lock.WorkspaceBusy, a wrong key KeyMissingError.
+    A store held by another process raises lock.WorkspaceBusy (after trying again for
+    `wait` seconds), a wrong key KeyMissingError.
     """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            _attach(con, path, key, read_only)
+            return
+        except lock.WorkspaceBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _attach(con: duckdb.DuckDBPyConnection, path: Path, key: str, read_only: bool) -> None:
     try:
         mode = ", READ_ONLY" if read_only else ""
         con.execute(f"ATTACH '{path}' AS {ALIAS} (ENCRYPTION_KEY '{_quote(key)}'{mode})")

@@ -116,7 +116,7 @@ class Workspace:
         with lock.holding(self.path, read_only=read_only):
             con = open_engine(self.path / ".tmp")
             try:
-                _attach_waiting(con, self.store_path, key, read_only, wait)
+                attach(con, self.store_path, key, read_only=read_only, wait=wait)
             except BaseException:
                 con.close()
                 raise
@@ -207,20 +207,6 @@ def purge_state(ws: Workspace) -> dict[str, Any] | None:
 def _move_head(con: duckdb.DuckDBPyConnection, head: audit.AuditHead) -> None:
     con.execute("DELETE FROM _audit_head")
     con.execute("INSERT INTO _audit_head VALUES (?, ?)", [head.seq, head.digest])
-
-
-def _attach_waiting(
-    con: duckdb.DuckDBPyConnection, path: Path, key: str, read_only: bool, wait: float
-) -> None:
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            attach(con, path, key, read_only=read_only)
-            return
-        except lock.WorkspaceBusy:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(0.05)
 
 
 def _refuse_if_purged(ws: Workspace) -> None:
