@@ -10,6 +10,7 @@ import click
 
 from vigie.cli import app
 from vigie.cli._common import Result, open_workspace, verb, workspace_argument
+from vigie.cli.workspace_verbs import audit
 from vigie.errors import InputError
 
 login_argument = click.argument("login", metavar="LOGIN")
@@ -173,3 +174,54 @@ def users_reset(workspace: Path, login: str, password_stdin: bool) -> Result:
                       password=_stdin_password(password_stdin))  # fmt: skip
     data = {"login": login, "one_time_password": made.one_time_password}
     return Result(data, f"account {login} reset\n{_handover(login, made.one_time_password)}")
+
+
+@app.command()
+@workspace_argument
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8081, show_default=True, type=int)
+@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
+              help="TLS reverse proxies whose X-Forwarded-For/-Proto are trusted.")  # fmt: skip
+@verb
+def console(workspace: Path, host: str, port: int, forwarded_allow_ips: str) -> Result:
+    """Serve the team's web console over the workspace's store; stop with Ctrl-C.
+
+    Only people with an account (`vigie users add`) get in. It listens on loopback by
+    default; to reach it from other machines, put a TLS reverse proxy in front.
+
+    \b
+    Example:
+      vigie console incident --port 8081
+    """
+    from vigie.console.server import LOOPBACK, serve
+
+    ws = open_workspace(workspace)
+    if host not in LOOPBACK:
+        click.echo(f"vigie: warning: the console listens on {host}: put a TLS reverse proxy in "
+                   "front of it (docs/console.md); without TLS, passwords and session cookies "
+                   "cross the network in clear", err=True)  # fmt: skip
+    click.echo(f"vigie: console of {ws.path} on http://{host}:{port}/ (Ctrl-C stops it)", err=True)
+    serve(ws, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips)
+    return Result({"workspace": str(ws.path), "host": host, "port": port})
+
+
+@audit.command("views")
+@workspace_argument
+@click.argument("person_id", metavar="PERSON_ID")
+@verb
+def audit_views(workspace: Path, person_id: str) -> Result:
+    """List who looked at PERSON_ID in the console, from the audit log.
+
+    \b
+    Example:
+      vigie audit views incident P86BF5EFC8BEE
+    """
+    from vigie.console.data import views_of
+
+    ws = open_workspace(workspace)
+    ws.verify_audit()  # a list from a tampered log would be worthless
+    views = views_of(ws.audit_path, person_id)
+    lines = [f"{v['time']}  {v['by']:<20} {v['role']:<11} {v['page']} (entry {v['seq']})"
+             for v in views]  # fmt: skip
+    text = "\n".join(lines) or f"no console view of {person_id} in the audit log"
+    return Result({"person_id": person_id, "views": views}, text)

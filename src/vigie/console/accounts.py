@@ -26,13 +26,29 @@ from vigie.workspace import Workspace, table_exists, transaction
 from vigie.workspace.store import scalar
 
 ROLES = ("lead", "controller", "agent")
-ROLES_FR = {"lead": "responsable de l'incident", "controller": "responsable de traitement",
-            "agent": "centre d'appels"}  # fmt: skip
 MIN_PASSWORD = 12
 # Names of a function or a group, not of a person: an account is someone's.
-GENERIC = {"admin", "administrateur", "administrator", "root", "user", "guest", "test",
-           "demo", "lead", "controller", "agent", "shared", "team", "equipe", "accueil",
-           "standard", "dpo", "support", "vigie"}  # fmt: skip
+GENERIC = {
+    "admin",
+    "administrateur",
+    "administrator",
+    "root",
+    "user",
+    "guest",
+    "test",
+    "demo",
+    "lead",
+    "controller",
+    "agent",
+    "shared",
+    "team",
+    "equipe",
+    "accueil",
+    "standard",
+    "dpo",
+    "support",
+    "vigie",
+}
 _LOGIN = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 
@@ -92,10 +108,12 @@ def one_time_password() -> str:
 
 # Why a password is refused: (for the CLI, for the first-login page).
 PASSWORD_RULES = {
-    "short": (f"at least {MIN_PASSWORD} characters",
-              f"Le mot de passe doit compter au moins {MIN_PASSWORD} caractères."),
+    "short": (
+        f"at least {MIN_PASSWORD} characters",
+        f"Le mot de passe doit compter au moins {MIN_PASSWORD} caractères.",
+    ),
     "login": ("it contains the login", "Le mot de passe ne doit pas contenir l'identifiant."),
-}  # fmt: skip
+}
 
 
 def password_problem(login: str, password: str) -> str | None:
@@ -114,8 +132,11 @@ def _check_password(login: str, password: str | None) -> None:
 
 def known_controllers(ws: Workspace, con: duckdb.DuckDBPyConnection) -> set[str]:
     """The incident's controllers: incident.yaml's list and the registries' names."""
-    names = {str(c.get("name", "")).strip() for c in ws.facts().get("controllers") or []
-             if isinstance(c, dict)}  # fmt: skip
+    names = {
+        str(c.get("name", "")).strip()
+        for c in ws.facts().get("controllers") or []
+        if isinstance(c, dict)
+    }
     if table_exists(con, "_registries"):
         names |= {
             r[0] for r in con.execute("SELECT DISTINCT controller FROM _registries").fetchall()
@@ -202,8 +223,18 @@ def list_users(ws: Workspace) -> list[dict[str, Any]]:
             "(SELECT count(*) FROM console_sessions s WHERE s.login = u.login "
             "AND s.ended_at IS NULL) FROM console_users u ORDER BY u.login"
         ).fetchall()
-    keys = ("login", "role", "controller", "disabled", "must_change_password", "totp_required",
-            "totp_enrolled", "locked_until", "created_at", "open_sessions")  # fmt: skip
+    keys = (
+        "login",
+        "role",
+        "controller",
+        "disabled",
+        "must_change_password",
+        "totp_required",
+        "totp_enrolled",
+        "locked_until",
+        "created_at",
+        "open_sessions",
+    )
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
@@ -212,8 +243,10 @@ def disable_user(ws: Workspace, login: str) -> int:
     with ws.connect(wait=5) as con:
         _existing(con, login)
         with transaction(con):
-            con.execute("UPDATE console_users SET disabled = true, changed_at = ? WHERE login = ?",
-                        [_now(), login])  # fmt: skip
+            con.execute(
+                "UPDATE console_users SET disabled = true, changed_at = ? WHERE login = ?",
+                [_now(), login],
+            )
             ended = end_sessions(con, login, "disabled")
         ws.record("users disable", {"login": login}, {"sessions_ended": ended}, con=con)
     return ended

@@ -113,8 +113,9 @@ def check_credentials(
     return matches, step
 
 
-def record_failure(ws: Workspace, con: duckdb.DuckDBPyConnection, login: str,
-                   now: datetime) -> bool:  # fmt: skip
+def record_failure(
+    ws: Workspace, con: duckdb.DuckDBPyConnection, login: str, now: datetime
+) -> bool:
     """Count a failed login of an existing account; True when it locks the account now."""
     rows = con.execute(
         "UPDATE console_users SET failures = failures + 1 WHERE login = ? AND "
@@ -131,8 +132,9 @@ def record_failure(ws: Workspace, con: duckdb.DuckDBPyConnection, login: str,
     return True
 
 
-def log_in(ws: Workspace, con: duckdb.DuckDBPyConnection, found: Account, step: int | None,
-           now: datetime) -> str:  # fmt: skip
+def log_in(
+    ws: Workspace, con: duckdb.DuckDBPyConnection, found: Account, step: int | None, now: datetime
+) -> str:
     """Start a session for an account whose credentials were accepted; returns its token."""
     con.execute(
         "UPDATE console_users SET failures = 0, totp_last_step = coalesce(?, totp_last_step) "
@@ -145,8 +147,13 @@ def log_in(ws: Workspace, con: duckdb.DuckDBPyConnection, found: Account, step: 
     return token
 
 
-def start(con: duckdb.DuckDBPyConnection, login: str, stage: str, now: datetime,
-          pending_totp: str | None = None) -> str:  # fmt: skip
+def start(
+    con: duckdb.DuckDBPyConnection,
+    login: str,
+    stage: str,
+    now: datetime,
+    pending_totp: str | None = None,
+) -> str:
     token = secrets.token_urlsafe(32)
     con.execute(
         "INSERT INTO console_sessions VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
@@ -231,7 +238,10 @@ def finish_setup(
         end(con, session.token_hash, "setup done", now)
         token = start(con, login, "active", now)
     done = sorted(k for k in ("password_hash", "totp_secret") if k in changes)
-    params = {"login": login, "password_changed": "password_hash" in done,
-              "totp_enrolled": "totp_secret" in done}  # fmt: skip
+    params = {
+        "login": login,
+        "password_changed": "password_hash" in done,
+        "totp_enrolled": "totp_secret" in done,
+    }
     ws.record("console activation", params, {}, con=con)
     return token

@@ -269,6 +269,14 @@ class Reader:
         ).fetchall()
         return letters, [r[0] for r in reasons]
 
+    def knows(self, person_id: str) -> bool:
+        """Whether the person is this principal's (no data read: not a view)."""
+        where, params = self._scope()
+        if not self._has("persons") or len(person_id) > 40:
+            return False
+        sql = f"SELECT count(*) FROM persons p WHERE p.person_id = ? AND {where}"
+        return bool(self.con.execute(sql, [person_id, *params]).fetchall()[0][0])
+
     def views(self, person_id: str) -> list[dict[str, Any]]:
         """Who looked at a person (lead only): the audit's view entries naming it."""
         if self.who.role != "lead":
