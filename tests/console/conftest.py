@@ -17,6 +17,7 @@ import pytest
 
 from tests.console.live import live_console
 from vigie.console import accounts
+from vigie.demo import DemoReport
 from vigie.workspace import Workspace
 
 PASSWORD = "une phrase de passe assez longue"
@@ -59,16 +60,20 @@ def console_env(console_keys: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def notified(tmp_path_factory: pytest.TempPathFactory, console_keys: Path) -> Path:
-    """synth (120 persons) -> ... -> notify: persons, tiers, letters in the store."""
+def demo(tmp_path_factory: pytest.TempPathFactory, console_keys: Path) -> DemoReport:
+    """`vigie demo` on 120 persons: persons, tiers, letters in the store, a demo lead."""
     from vigie.demo import run_demo
 
     root = tmp_path_factory.mktemp("console")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VIGIE_KEY_DIR", str(console_keys))
         mp.delenv("VIGIE_KEY", raising=False)
-        report = run_demo(root / "demo", persons=120, seed=11, until="notify")
-    return report.workspace
+        return run_demo(root / "demo", persons=120, seed=11)
+
+
+@pytest.fixture(scope="session")
+def notified(demo: DemoReport) -> Path:
+    return demo.workspace
 
 
 @pytest.fixture

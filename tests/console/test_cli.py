@@ -10,9 +10,11 @@ import time
 import httpx
 
 from tests.cli.runner import vigie
-from tests.console.conftest import Clock, log_in, make_account
+from tests.console.conftest import Clock, Login, log_in, make_account, post_login
+from tests.console.live import live_console
 from tests.portal.live import free_port
 from tests.workspace.test_lock import holding
+from vigie.demo import DemoReport
 from vigie.workspace import Workspace
 
 
@@ -62,3 +64,19 @@ def test_a_verb_holding_the_store_makes_the_console_say_busy(
         assert answer.status_code == 503 and answer.headers["retry-after"] == "30"
         assert "Espace de travail occupé" in answer.text
     assert console.get("/").status_code == 200
+
+
+def test_the_demo_makes_a_lead_and_says_how_to_start_the_console(
+    demo: DemoReport, ws: Workspace, clock: Clock
+) -> None:
+    from vigie.cli.demo_verbs import _text
+
+    text = _text(demo)
+    summary = next(s.summary for s in demo.stages if s.stage == "console")
+    password = summary["one_time_password"]
+    assert text.count(password) == 1
+    assert f"vigie console {demo.workspace} --port 8081" in text and "log in as m.durand" in text
+    with live_console(ws, clock=clock) as base, httpx.Client(base_url=base) as client:
+        answer = post_login(client, clock, Login("m.durand", password, None))
+        assert answer.status_code == 303
+        assert client.get("/").headers["location"] == "/activation"
