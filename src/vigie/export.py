@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 import duckdb
 
 from vigie.errors import InputError
+from vigie.spreadsheet import csv_bytes
 from vigie.workspace import Workspace, quote_ident, table_names
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -57,9 +58,16 @@ def list_tables(ws: Workspace) -> list[tuple[str, int]]:
 
 
 def export_table(
-    ws: Workspace, table: str, fmt: str, output: Path, *, overwrite: bool = False
+    ws: Workspace,
+    table: str,
+    fmt: str,
+    output: Path,
+    *,
+    overwrite: bool = False,
+    spreadsheet_safe: bool = False,
 ) -> Exported:
-    """Write `table` to `output` in `fmt`; refuses to replace a file unless `overwrite`."""
+    """Write `table` to `output` in `fmt`; refuses to replace a file unless `overwrite`.
+    `spreadsheet_safe` (CSV): no cell runs as a formula (vigie.spreadsheet); else exact."""
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     output = Path(output)
@@ -73,10 +81,15 @@ def export_table(
         name = _resolve(con, table)
         columns = _columns(con, name)
         writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
+        if fmt == "csv" and spreadsheet_safe:
+            writer = _write_safe_csv
         rows = _write_private(output, lambda handle: writer(con, name, columns, handle))
         # Personal data leaving the encrypted store is accounted for.
         ws.record(
-            "export", {"table": name, "format": fmt, "output": str(output)}, {"rows": rows}, con=con
+            "export",
+            {"table": name, "format": fmt, "output": str(output), "safe": spreadsheet_safe},
+            {"rows": rows},
+            con=con,
         )
     return Exported(name, fmt, output, rows, [c for c, _ in columns])
 
@@ -152,6 +165,19 @@ def _write_csv(
         lines = [",".join(map(csv_field, values)) for values in zip(*texts, strict=True)]
         handle.write(("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
         rows += len(lines)
+    return rows
+
+
+def _write_safe_csv(
+    con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]], handle: BinaryIO
+) -> int:
+    handle.write(csv_bytes([c for c, _ in columns], []))
+    rows = 0
+    for batch in _batches(con, _select(name, columns, {"VARCHAR"})):
+        texts = [column.to_pylist() for column in batch.columns]
+        values = list(zip(*texts, strict=True))
+        handle.write(csv_bytes(None, values))
+        rows += len(values)
     return rows
 
 

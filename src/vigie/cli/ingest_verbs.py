@@ -84,6 +84,11 @@ def registry_add(workspace: Path, controller: str, file: Path) -> Result:
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--list", "list_", is_flag=True, help="List the tables and their row counts.")
+@click.option(
+    "--spreadsheet-safe",
+    is_flag=True,
+    help="CSV: a cell a spreadsheet would run as a formula (=, +, -, @) gets a leading '.",
+)
 @verb
 def export(
     workspace: Path,
@@ -92,6 +97,7 @@ def export(
     output: Path | None,
     force: bool,
     list_: bool,
+    spreadsheet_safe: bool,
 ) -> Result:
     """Write a store table to CSV, JSON lines or Parquet, values exactly as stored.
 
@@ -99,6 +105,8 @@ def export(
     In CSV (UTF-8), a NULL is an empty unquoted field and an empty string is a quoted
     empty field (""), so the two stay distinct. JSON lines and Parquet keep null as null.
     The file holds personal data: it is created readable by you only (0600).
+    A CSV to open in a spreadsheet: add --spreadsheet-safe (a leaked name such as
+    =HYPERLINK(...) is then shown as text, not run; numbers and phones stay as they are).
 
     \b
     Example:
@@ -115,7 +123,9 @@ def export(
     if table is None or output is None:
         raise InputError("give a TABLE and --output PATH (or --list to see the tables)")
     fmt = fmt or _format_from(output)
-    done = export_table(ws, table, fmt, output, overwrite=force)
+    if spreadsheet_safe and fmt != "csv":
+        raise InputError("--spreadsheet-safe applies to CSV only")
+    done = export_table(ws, table, fmt, output, overwrite=force, spreadsheet_safe=spreadsheet_safe)
     click.echo(
         f"vigie: warning: {done.path} holds personal data from the incident store; "
         "keep it protected and delete it when it is no longer needed",

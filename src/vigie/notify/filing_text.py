@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +10,7 @@ from typing import Any
 from vigie.notify.letters import write_private
 from vigie.notify.variants import DEFAULT_MEASURES
 from vigie.notify.wording import GENERAL_ADVICE
+from vigie.spreadsheet import csv_bytes
 
 CATEGORY_FR = {
     "identity": "identité (nom, prénoms, date de naissance, sexe)",
@@ -189,11 +188,8 @@ def public_communication(facts: dict[str, Any], figures: dict[str, Any]) -> str:
 
 
 def write_csv(path: Path, header: list[str], rows: list[tuple[Any, ...]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    write_private(path, buffer.getvalue().encode("utf-8"))
+    """A package CSV for people to open: no cell runs as a spreadsheet formula."""
+    write_private(path, csv_bytes(header, rows))
 
 
 def controller_counts(controller: str, persons: int, rows: list[tuple[Any, ...]]) -> dict[str, Any]:

@@ -4,9 +4,7 @@ half-way leaves no rows, and its folder is cleared by the next run)."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from vigie.notify.variants import IncidentText, letter_text
 from vigie.portal import hashes as portal_hashes
 from vigie.portal import signing
 from vigie.progress import Progress
+from vigie.spreadsheet import csv_bytes
 from vigie.workspace import transaction
 
 MANIFEST_FIELDS = (
@@ -133,11 +132,7 @@ def _render(spec: IssueSpec, composed: dict[str, Any]) -> int:
 
 
 def _csv(path: Path, header: tuple[str, ...], rows: list[list[Any]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    letters.write_private(path, buffer.getvalue().encode("utf-8"))
+    letters.write_private(path, csv_bytes(header, rows))
 
 
 def write_issue(

@@ -16,8 +16,6 @@ Decisions land in `portal_answers`; the import is audited with counts only.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 import time
@@ -36,6 +34,7 @@ from vigie.notify import records as notify_records
 from vigie.notify.letters import write_private
 from vigie.notify.people import load_people, plan
 from vigie.portal.requests import open_sealed_lines, sealing_key
+from vigie.spreadsheet import csv_bytes
 from vigie.workspace import Workspace, audit, transaction
 
 ANSWERS_DIR = "portal"
@@ -308,7 +307,7 @@ def _write_notes(
     write_private(out / "notes.pdf", pdf if isinstance(pdf, bytes) else b"")
     manifest = [[n["id"], i + 1, n["address"][-1][:5], n["controller"]]
                 for i, n in enumerate(notes)]  # fmt: skip
-    write_private(out / "notes.csv", _csv(("note_id", "page", "postcode", "controller"),
+    write_private(out / "notes.csv", csv_bytes(("note_id", "page", "postcode", "controller"),
                                           manifest))  # fmt: skip
     return len(notes)
 
@@ -324,22 +323,7 @@ def _write_by_hand(out: Path, fresh: list[tuple[str, dict[str, str]]],
         if answer.outcome == "by_hand"
     ]  # fmt: skip
     if rows:
-        write_private(out / "by_hand.csv", _csv(BY_HAND_FIELDS, rows))
-
-
-def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([[_cell(v) for v in row] for row in rows])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _cell(value: Any) -> Any:
-    """No formula in a spreadsheet: a typed value starting with = + - @ is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        write_private(out / "by_hand.csv", csv_bytes(BY_HAND_FIELDS, rows))
 
 
 def _controller_contacts(facts: dict[str, Any]) -> dict[str, dict[str, str]]:
