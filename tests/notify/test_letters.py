@@ -52,7 +52,8 @@ def _listed_elements(page_one: str, minor: bool) -> set[str]:
     """Read the bullet list of page 1 back into elements."""
     page_one = " ".join(page_one.split())
     start = page_one.index("ont été exposées :") + len("ont été exposées :")
-    ends = [page_one.find(s, start) for s in wording.TIER_SENTENCES.values()]
+    sentences = [*wording.TIER_SENTENCES.values(), *wording.TIER_SENTENCES_MINOR.values()]
+    ends = [page_one.find(s, start) for s in sentences]
     end = min(e for e in ends if e > 0)
     items = [" ".join(i.split()) for i in page_one[start:end].split("•") if i.strip()]
     reverse = wording.phrase_to_element(minor=minor)

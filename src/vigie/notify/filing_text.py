@@ -47,6 +47,26 @@ CAUSE_FR = {
 }
 
 
+NOT_SENT_FR = {
+    "deceased": "décédées",
+    "no_address": "sans adresse utilisable",
+    "bad_postcode": "au code postal invalide",
+    "address_too_long": "à l'adresse trop longue pour la norme postale",
+    "address_too_many_lines": "à l'adresse de plus de six lignes",
+    "no_exposure": "sans donnée exposée",
+}
+
+
+def _number(value: Any) -> str:
+    """500 000 (a narrow no-break space between thousands, as French prints them)."""
+    return f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else str(value)
+
+
+def _not_sent_fr(not_sent: dict[str, int]) -> str:
+    parts = [f"{_number(n)} {NOT_SENT_FR.get(r, r)}" for r, n in not_sent.items() if n]
+    return ", ".join(parts) or "aucun"
+
+
 def _f(label: str, value: Any, cite: str = "") -> dict[str, Any]:
     return {
         "label": label,
@@ -89,7 +109,7 @@ def cnil_notification(
         {"heading": "Chronologie", "fields": [
             _f("Début de la violation", facts.get("occurred_at"), "formulaire CNIL"),
             _f("Prise de connaissance", facts.get("aware_at"), "art. 33(1)"),
-            _f("Échéance des 72 heures", sa.get("deadline"), "art. 33(1)"),
+            _f("Échéance du délai de 72 heures", sa.get("deadline"), "art. 33(1)"),
             _f("Motifs du retard", sa.get("late_notification_must_add") or "sans objet",
                "art. 33(1)"),
         ]},
@@ -119,7 +139,7 @@ def cnil_notification(
         {"heading": "Mesures", "fields": [
             _f("Mesures prises ou envisagées", DEFAULT_MEASURES + " (à adapter)", "art. 33(3)(d)"),
             _f("Information des personnes", f"courrier individuel à {figures['letters']} "
-               f"personnes ; non envoyés : {figures['not_sent'] or 'aucun'}", "art. 34"),
+               f"personnes ; non envoyés : {_not_sent_fr(figures['not_sent'])}", "art. 34"),
             _f("Transfrontalier", "à confirmer (personnes résidant en France)", "art. 56"),
         ]},
     ]  # fmt: skip
@@ -149,8 +169,8 @@ def health_report(facts: dict[str, Any], figures: dict[str, Any], now: datetime)
             _f("Date de l'incident", facts.get("occurred_at")),
             _f("Date de détection", facts.get("aware_at")),
             _f("Origine", CAUSE_FR.get(str(facts.get("cause")), facts.get("cause"))),
-            _f("Périmètre", f"{figures['persons']} patients, {len(figures['per_controller'])} "
-               "structures"),
+            _f("Périmètre", f"{_number(figures['persons'])} patients, "
+               f"{len(figures['per_controller'])} structures"),
             _f("Impact sur la confidentialité des données de santé", health),
             _f("Impact sur la sécurité des soins et le fonctionnement", None),
             _f("Suites données", DEFAULT_MEASURES + " (à adapter)"),
@@ -174,7 +194,8 @@ def public_communication(facts: dict[str, Any], figures: dict[str, Any]) -> str:
         f"Le {facts.get('occurred_at', '…')}, des données de patients des laboratoires "
         "suivants ont été copiées sans autorisation puis diffusées :\n\n"
         + "\n".join(f"- {c}" for c in figures["per_controller"])
-        + f"\n\nEnviron {figures['persons']} personnes sont concernées. Les données en cause :\n\n"
+        + f"\n\nEnviron {_number(figures['persons'])} personnes sont concernées. "
+        "Les données en cause :\n\n"
         f"{cats}\n\nChaque personne dont nous connaissons l'adresse reçoit un courrier "
         "personnel portant un code de vérification. "
         f"Nous n'avons pas d'adresse utilisable pour {unreachable} personnes : si vous avez été "
