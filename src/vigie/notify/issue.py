@@ -44,6 +44,7 @@ class IssueSpec:
     fallback_sender: str
     batch_size: int = 1000
     processes: int = 2
+    accessible: bool = False
 
 
 @dataclass
@@ -119,6 +120,7 @@ def _render(spec: IssueSpec, composed: dict[str, Any]) -> int:
             path=spec.out / "letters" / f"batch-{n:04d}.pdf",
             letters=live[start : start + spec.batch_size],
             verify_url=spec.inc.verify_url,
+            accessible=spec.accessible,
         )
         for n, start in enumerate(range(0, len(live), spec.batch_size), 1)
     ]

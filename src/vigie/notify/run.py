@@ -31,6 +31,7 @@ class NotifyOptions:
     letter_date: date | None = None
     verify_url: str | None = None
     reissue: bool = False
+    accessible: bool = False  # tagged PDFs with the text as text (slower: see letters.md)
 
 
 def _date(value: Any) -> date | None:
@@ -80,6 +81,7 @@ def issue_spec(
         fallback_sender=fallback,
         batch_size=options.batch_size,
         processes=options.processes,
+        accessible=options.accessible,
     )
 
 
@@ -122,10 +124,12 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
             "parts": outcome.parts,
             "filings": str(filings),
             "already_issued": False,
+            "accessible": options.accessible,
         }
         params = {"issue": spec.issue, "kind": spec.kind, "batch_size": options.batch_size,
                   "template": str(options.template or "default"),
-                  "verify_url": options.verify_url}  # fmt: skip
+                  "verify_url": options.verify_url,
+                  "accessible": options.accessible}  # fmt: skip
         counts_log = {"letters": outcome.letters, **counts, "batches": outcome.batches}
         ws.record("notify", params, counts_log, started=started, con=con)
     return result
