@@ -24,6 +24,7 @@ ELEMENTS: tuple[str, ...] = (
     "health.blood_group",
     "health.hiv",
     "health.pregnancy",
+    "health.sexual",  # sexual and reproductive health: STI screening, contraception
     "health.cancer",
     "health.genetic",
     "health.treatment",

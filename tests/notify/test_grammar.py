@@ -57,6 +57,7 @@ COMBINATIONS = (
     ("identity.last_name", "contact.address", "contact.city", "contact.postcode"),
     ("national_id.nir", "health.hiv", "health.pregnancy", "contact.phone", "contact.email"),
     tuple(ELEMENTS),
+    ("identity.last_name", "contact.address", "health.withheld", "health.result"),  # generic
 )
 
 

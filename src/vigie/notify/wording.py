@@ -35,6 +35,8 @@ ELEMENT_PHRASES: dict[str, str] = {
     "health.blood_group": "{son} groupe sanguin",
     "health.hiv": "des informations sur un dépistage ou un suivi du VIH",
     "health.pregnancy": "des informations sur un suivi de grossesse",
+    "health.sexual": "des informations de santé sexuelle (dépistage d'infections "
+    "sexuellement transmissibles ou contraception)",
     "health.cancer": "des informations sur un cancer ou son dépistage",
     "health.genetic": "des résultats d'analyses génétiques",
     "health.treatment": "des informations sur {ses} traitements",
@@ -146,9 +148,13 @@ def _voice(text: str, minor: bool) -> str:
     return voice(text, third_person=minor)
 
 
+# What a parents' letter says instead of items a minor may keep from them (minors.py).
+WITHHELD_PHRASE = {"health.withheld": "des informations de santé"}
+
+
 def element_phrase(element: str, *, minor: bool = False) -> str:
     """The everyday French for one element; unknown elements are a programming error."""
-    return _voice(ELEMENT_PHRASES[element], minor)
+    return _voice({**ELEMENT_PHRASES, **WITHHELD_PHRASE}[element], minor)
 
 
 def element_phrases(elements: Iterable[str], *, minor: bool = False) -> list[str]:
@@ -176,4 +182,4 @@ def consequences_for(elements: Iterable[str]) -> list[str]:
 
 def phrase_to_element(*, minor: bool = False) -> dict[str, str]:
     """Reverse map, for checking a rendered letter against its exposure set."""
-    return {element_phrase(e, minor=minor): e for e in ELEMENT_PHRASES}
+    return {element_phrase(e, minor=minor): e for e in (*ELEMENT_PHRASES, *WITHHELD_PHRASE)}

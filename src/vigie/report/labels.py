@@ -24,6 +24,7 @@ ELEMENTS_FR = {
     "health.blood_group": "Groupe sanguin",
     "health.hiv": "Statut VIH",
     "health.pregnancy": "Grossesse",
+    "health.sexual": "Santé sexuelle (IST, contraception)",
     "health.cancer": "Cancer",
     "health.genetic": "Données génétiques",
     "health.treatment": "Traitements",
