@@ -60,6 +60,15 @@ def _subsequent_measures(case: Case) -> tuple[bool, str]:
             "le destinataire de confiance a confirmé la suppression : le risque élevé "
             "n'est plus susceptible de se matérialiser"
         )
+    if case.sector == "health" and "availability" in case.breach_types and "health" in (
+        case.categories
+    ):
+        # restoring the data afterwards does not undo care delayed while it was missing
+        return False, (
+            "des données de santé ont été indisponibles chez un acteur de soins : le "
+            "risque pour les patients (soins retardés) a pu se réaliser avant leur "
+            "restauration (EDPB, lignes directrices 01/2021, cas 3)"
+        )
     if case.recovered and case.exfiltration is False and not case.published:
         return True, "les données ont été récupérées sans signe de copie ni d'accès"
     return False, "aucune mesure prise depuis n'écarte le risque élevé"
