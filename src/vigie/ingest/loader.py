@@ -26,9 +26,9 @@ BATCH_CELLS = 400_000  # wide tables get shorter batches, so memory stays bounde
 # A cell past this is no patient's value (a 50 MB "name" is a damaged or hostile file):
 # its row goes to quarantine with the start of its text, the rest of the file is stored.
 MAX_CELL_BYTES = 4 << 20
-RAW_KEPT = 1_000
+RAW_KEPT = 1_000  # characters of such a row kept in _quarantine
 MAX_COLUMNS = 16_384  # Excel's limit; MySQL stops at 4,096 and PostgreSQL at 1,600
-MAX_COLUMN_NAME = 1_000  # characters; longer is a damaged file, not a header  # characters of such a row kept in _quarantine
+MAX_COLUMN_NAME = 1_000  # characters; longer is a damaged file, not a header
 MEMORY_BASE_MB = 32
 MEMORY_PER_COLUMN_MB = 1
 

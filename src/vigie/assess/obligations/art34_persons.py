@@ -60,8 +60,10 @@ def _subsequent_measures(case: Case) -> tuple[bool, str]:
             "le destinataire de confiance a confirmé la suppression : le risque élevé "
             "n'est plus susceptible de se matérialiser"
         )
-    if case.sector == "health" and "availability" in case.breach_types and "health" in (
-        case.categories
+    if (
+        case.sector == "health"
+        and "availability" in case.breach_types
+        and "health" in (case.categories)
     ):
         # restoring the data afterwards does not undo care delayed while it was missing
         return False, (
