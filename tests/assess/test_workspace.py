@@ -117,7 +117,7 @@ def test_assess_workspace_stores_tiers_history_register_and_audit(tmp_path: Path
     assert register["decisions"]["notify_sa"]["required"] is True
     verbs = [json.loads(line)["verb"] for line in ws.audit_path.read_text().splitlines()]
     assert verbs == ["init", "assess", "assess", "assess"]
-    assert ws.verify_audit() == 3
+    assert ws.verify_audit() == 4
 
 
 def test_facts_file_wins_over_scan_but_the_gap_is_said(tmp_path: Path) -> None:
