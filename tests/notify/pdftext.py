@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +20,33 @@ class Line:
     bottom_mm: float
 
 
-def page_texts(pdf: Path) -> list[str]:
+# The letters are printed with French typography (notify/french.py `typographic`); tests
+# about wording read them back as typed: straight apostrophes, ordinary spaces.
+_AS_TYPED = str.maketrans({"\u2019": "'", "\u00a0": " ", "\u202f": " "})
+
+
+def page_texts(pdf: Path, *, printed: bool = False) -> list[str]:
+    """The text of each page, as typed (default) or exactly as printed (`printed=True`:
+    typographic apostrophes and no-break spaces kept)."""
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        return [
+        texts = [
             doc[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(len(doc))
         ]
     finally:
         doc.close()
+    return texts if printed else [t.translate(_AS_TYPED) for t in texts]
+
+
+def paragraphs(page: str) -> list[str]:
+    """A page's text cut into paragraphs and list items: a line that wraps ends with the
+    space it was broken at; a line that ends a paragraph does not."""
+    found = []
+    for block in re.split(r"(?<! )\n", page):
+        text = re.sub(r"[ \t\r\n]+", " ", block.removeprefix("•")).strip()  # keeps no-break spaces
+        if text:
+            found.append(text)
+    return found
 
 
 def page_lines(pdf: Path, index: int) -> list[Line]:

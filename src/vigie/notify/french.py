@@ -6,6 +6,9 @@ Every phrase of the letters that names something of the person's is written once
 reader: the person themself (votre / vos) or a minor's legal representatives, who read
 about their child (son / sa / ses, and "son" before a vowel or a mute h: "son adresse").
 So "son date de naissance" cannot be produced: the gender travels with the phrase.
+
+`typographic` is French typography for print (the letters' Typst template applies the
+same rules, parts.typ `styles`); the plain-text channels keep the text as typed.
 """
 
 from __future__ import annotations
@@ -62,3 +65,17 @@ def enumerate_fr(items: Sequence[str], conjunction: str = "et") -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+# Print typography (Imprimerie nationale usage): a no-break space before ":", a narrow
+# no-break space before ";", "!", "?", inside « », and the typographic apostrophe.
+NBSP, NNBSP = "\u00a0", "\u202f"
+_BEFORE = re.compile(r" ([:;!?»])")
+
+
+def typographic(text: str) -> str:
+    """The text as the printed letter shows it: `Objet : x` -> `Objet\u00a0: x`, `d'un`
+    -> `d’un`, `« x »` -> `«\u202fx\u202f»`. The letters' template applies these rules
+    itself (parts.typ); this function says the same for tests and other printed text."""
+    text = text.replace("'", "’").replace("« ", "«" + NNBSP)
+    return _BEFORE.sub(lambda m: (NBSP if m.group(1) == ":" else NNBSP) + m.group(1), text)
