@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -49,8 +49,9 @@ def paragraphs(page: str) -> list[str]:
     return found
 
 
-def page_lines(pdf: Path, index: int) -> list[Line]:
-    """The text lines of one page with their boxes, in mm from the top-left corner."""
+def page_lines(pdf: Path, index: int, *, printed: bool = False) -> list[Line]:
+    """The text lines of one page with their boxes, in mm from the top-left corner; the
+    text as typed unless `printed` (see page_texts)."""
     doc = pdfium.PdfDocument(str(pdf))
     try:
         page = doc[index]
@@ -68,7 +69,9 @@ def page_lines(pdf: Path, index: int) -> list[Line]:
             chars.append((ch, text.get_charbox(i)))
         if chars:
             lines.append(_line(chars, height))
-        return lines
+        if printed:
+            return lines
+        return [replace(line, text=line.text.translate(_AS_TYPED)) for line in lines]
     finally:
         doc.close()
 
