@@ -20,7 +20,7 @@ class Line:
     bottom_mm: float
 
 
-# The letters are printed with French typography (notify/french.py `typographic`); tests
+# The letters are printed with French typography (vigie/french.py `typographic`); tests
 # about wording read them back as typed: straight apostrophes, ordinary spaces.
 _AS_TYPED = str.maketrans({"\u2019": "'", "\u00a0": " ", "\u202f": " "})
 

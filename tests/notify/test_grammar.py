@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from vigie.notify import french, wording
+from vigie import french
+from vigie.notify import wording
 from vigie.notify.address import Recipient, format_address
 from vigie.notify.channels import Contact, email_text, sms_text
 from vigie.notify.filing_text import cnil_notification, health_report, public_communication

@@ -13,8 +13,7 @@ import pytest
 
 from tests.notify.letter_variants import Variant, expected_first_page, letter_variants, render
 from tests.notify.pdftext import page_texts
-from vigie.notify.french import typographic
-
+from vigie.french import typographic
 
 Rendered = tuple[list[Variant], list[str]]
 
