@@ -11,8 +11,8 @@ from collections import Counter
 
 import pytest
 
-from tests.notify.letter_variants import Variant, expected_first_page, letter_variants, render
-from tests.notify.pdftext import page_texts
+from tests.notify.conftest import RenderedVariants
+from tests.notify.letter_variants import Variant, expected_first_page
 from vigie.french import typographic
 
 Rendered = tuple[list[Variant], list[str]]
@@ -28,12 +28,10 @@ def _printed(text: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+@pytest.fixture
+def rendered(rendered_variants: RenderedVariants) -> Rendered:
     """(variants, text of every page exactly as printed)."""
-    variants = letter_variants()
-    pdf = render(variants, tmp_path_factory.mktemp("letter-variants"))
-    return variants, page_texts(pdf, printed=True)
+    return rendered_variants.variants, rendered_variants.pages
 
 
 def test_every_variant_is_one_sheet(rendered: Rendered) -> None:

@@ -49,6 +49,23 @@ CAUSE_FR = {
 }
 
 
+BREACH_TYPES_FR = {
+    "confidentiality": "atteinte à la confidentialité",
+    "integrity": "atteinte à l'intégrité",
+    "availability": "atteinte à la disponibilité",
+}
+LEVELS_FR = {"low": "faible", "medium": "moyenne", "high": "élevée", "very_high": "très élevée"}
+
+
+def _severity_fr(severity: dict[str, Any]) -> str | None:
+    """`très élevée (4,5)`: the ENISA level (la gravité, feminine) and its score."""
+    level, score = severity.get("level"), severity.get("score")
+    if level is None:
+        return None
+    shown = f"{score:.2f}".rstrip("0").rstrip(".").replace(".", ",") if score is not None else ""
+    return f"{LEVELS_FR.get(level, level)} ({shown})" if shown else LEVELS_FR.get(level, level)
+
+
 # Why a person got no letter, as a noun phrase (singular, plural) to count with.
 NOT_SENT_FR = {
     "deceased": ("personne décédée", "personnes décédées"),
@@ -84,6 +101,20 @@ def _date_fr(value: Any) -> str:
         return french_date(datetime.fromisoformat(str(value)).date())
     except ValueError:
         return str(value) if value else "…"
+
+
+def printable(value: Any) -> Any:
+    """A filing's values as the PDF prints them: counts in French (`500 000`); the JSON
+    keeps the numbers themselves."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return french.number(value)
+    if isinstance(value, dict):
+        return {k: printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [printable(v) for v in value]
+    return value
 
 
 def _f(label: str, value: Any, cite: str = "") -> dict[str, Any]:
@@ -136,7 +167,8 @@ def cnil_notification(
                "art. 33(1)"),
         ]},
         {"heading": "Nature de la violation", "fields": [
-            _f("Nature", ", ".join(facts.get("breach_types") or []), "art. 33(3)(a)"),
+            _f("Nature", ", ".join(BREACH_TYPES_FR.get(t, t) for t in facts.get("breach_types")
+                                   or []), "art. 33(3)(a)"),
             _f("Origine", CAUSE_FR.get(str(facts.get("cause")), facts.get("cause"))),
             _f("Acte malveillant", "oui" if facts.get("malicious") else "non"),
             _f("Données publiées", "oui" if facts.get("published") else "non"),
@@ -148,13 +180,12 @@ def cnil_notification(
             _f("Nombre approximatif de personnes", figures["persons"], "art. 33(3)(a)"),
             _f("dont mineurs", a.get("facts", {}).get("minors")),
             _f("Nombre approximatif d'enregistrements", figures["records"], "art. 33(3)(a)"),
-            _f("Personnes par responsable", [f"{c} : {n}" for c, n in
+            _f("Personnes par responsable", [f"{c} : {_count(n, 'personne')}" for c, n in
                                               figures["per_controller"].items()]),
         ]},
         {"heading": "Conséquences et gravité", "fields": [
             _f("Conséquences probables", consequences, "art. 33(3)(c) ; considérant 85"),
-            _f("Gravité (ENISA)", f"{a.get('severity', {}).get('level')} "
-               f"({a.get('severity', {}).get('score')})", "ENISA 2013"),
+            _f("Gravité (ENISA)", _severity_fr(a.get("severity") or {}), "ENISA 2013"),
             _f("Risque élevé pour les personnes", "oui" if ds.get("required") else "non",
                "art. 34(1)"),
         ]},
@@ -213,6 +244,7 @@ def public_communication(facts: dict[str, Any], figures: dict[str, Any]) -> str:
     unreachable = sum(n for r, n in figures["not_sent"].items() if r != "deceased")
     several = len(figures["per_controller"]) > 1
     labs = "des laboratoires suivants" if several else "du laboratoire suivant"
+    which = "l'un de ces laboratoires" if several else "ce laboratoire"
     persons = figures["persons"] or 0
     concerned = "sont concernées" if persons > 1 else "est concernée"
     return (
@@ -227,7 +259,7 @@ def public_communication(facts: dict[str, Any], figures: dict[str, Any]) -> str:
         "personnel portant un code de vérification. "
         f"Nous n'avons pas d'adresse utilisable pour {_count(unreachable, 'personne')} : si "
         "vous avez été "
-        "prélevé dans l'un de ces laboratoires, contactez son délégué à la protection des "
+        f"prélevé dans {which}, contactez son délégué à la protection des "
         f"données.\n\n## Nos conseils\n\n{GENERAL_ADVICE}\n\nMéfiez-vous des appels et messages "
         "qui se disent de l'Assurance Maladie, d'une mutuelle ou d'un laboratoire. Un courrier "
         "dont le code ne se vérifie pas ne vient pas de nous.\n\n## Contacts\n\n"
