@@ -86,7 +86,7 @@ def _render_pdf(doc: dict[str, Any], path: Path) -> None:
         root=str(DEFAULT_TEMPLATE_DIR),
         ignore_system_fonts=True,
     )
-    data = json.dumps(doc, ensure_ascii=False, default=str)
+    data = json.dumps(filing_text.printable(doc), ensure_ascii=False, default=str)
     pdf = compiler.compile(
         format="pdf", sys_inputs={"data": data}, pdf_tags=False, timestamp=PDF_TIMESTAMP
     )

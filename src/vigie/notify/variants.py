@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from vigie.notify import french, wording
-from vigie.notify.french import enumerate_fr
+from vigie import french
+from vigie.french import enumerate_fr
+from vigie.notify import wording
 
 MONTHS = (
     "janvier",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from vigie.notify.french import voice
+from vigie.french import voice
 from vigie.vocabulary import ELEMENTS
 
 ELEMENT_PHRASES: dict[str, str] = {

@@ -1,4 +1,5 @@
-"""French grammar for the texts vigie writes: possessives that agree, elision, lists.
+"""French grammar for the texts vigie writes (letters, messages, filings, the report, the
+assessment's reasons): possessives that agree, elision, lists, counted nouns.
 
 Every phrase of the letters that names something of the person's is written once with a
 *possessive slot* naming the gender and number of the noun it goes with:
@@ -6,6 +7,9 @@ Every phrase of the letters that names something of the person's is written once
 reader: the person themself (votre / vos) or a minor's legal representatives, who read
 about their child (son / sa / ses, and "son" before a vowel or a mute h: "son adresse").
 So "son date de naissance" cannot be produced: the gender travels with the phrase.
+
+`typographic` is French typography for print (the letters' Typst template applies the
+same rules, parts.typ `styles`); the plain-text channels keep the text as typed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+NBSP, NNBSP = "\u00a0", "\u202f"  # no-break space; narrow no-break space
 _SLOT = re.compile(r"\{(son|sa|ses)\}(\s*)(\S?)")
 # The first letter of a word that takes elision ("l'adresse", "d'Aaron", "son adresse"):
 # a vowel or a mute h. An aspirated h ("le héros", "de Hugues") is rare in the words and
@@ -54,6 +59,24 @@ def of(name: str) -> str:
     return f"d'{name}" if starts_with_vowel(name) else f"de {name}"
 
 
+def number(value: int) -> str:
+    """`491 840`: thousands apart with a narrow no-break space, as French prints them."""
+    return f"{value:,}".replace(",", NNBSP)
+
+
+def count(value: int, singular: str, plural: str | None = None) -> str:
+    """`0 fichier`, `1 fichier`, `2 fichiers`, `491 840 personnes concernées`: the noun
+    phrase agrees with the number (singular below 2, as French counts); `plural` for a
+    phrase whose plural is not its words each with an s."""
+    if abs(value) < 2:
+        return f"{number(value)} {singular}"
+    return f"{number(value)} {plural or _plural(singular)}"
+
+
+def _plural(phrase: str) -> str:
+    return " ".join(w if w.endswith(("s", "x", "z")) else w + "s" for w in phrase.split())
+
+
 def enumerate_fr(items: Sequence[str], conjunction: str = "et") -> str:
     """ "A", "A et B", "A, B et C" (no serial comma, as French writes it)."""
     items = [i for i in items if i]
@@ -62,3 +85,16 @@ def enumerate_fr(items: Sequence[str], conjunction: str = "et") -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+# Print typography (Imprimerie nationale usage): a no-break space before ":", a narrow
+# no-break space before ";", "!", "?", inside « », and the typographic apostrophe.
+_BEFORE = re.compile(r" ([:;!?»])")
+
+
+def typographic(text: str) -> str:
+    """The text as the printed letter shows it: `Objet : x` -> `Objet\u00a0: x`, `d'un`
+    -> `d’un`, `« x »` -> `«\u202fx\u202f»`. The letters' template applies these rules
+    itself (parts.typ); this function says the same for tests and other printed text."""
+    text = text.replace("'", "’").replace("« ", "«" + NNBSP)
+    return _BEFORE.sub(lambda m: (NBSP if m.group(1) == ":" else NNBSP) + m.group(1), text)
