@@ -36,7 +36,14 @@ CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 # Tables that log runs, not results: a killed run legitimately adds rows.
 _RUN_TABLES = {"_runs", "_audit_head"}
 # Columns drawn at random on each run (verification codes, their secret): counted only.
-_RANDOM_COLUMNS = {"notify_codes": {"code_hash"}, "notify_secret": {"secret"}}
+# The portal's code hashes, salt and keys are drawn at random the same way.
+_RANDOM_COLUMNS = {
+    "notify_codes": {"code_hash"},
+    "notify_secret": {"secret"},
+    "portal_codes": {"portal_hash"},
+    "portal_params": {"salt"},
+    "portal_keys": {"private"},
+}
 # Files whose content holds a run's clock or its random codes: their presence is compared.
 _VOLATILE = re.compile(r"^out/notify/(issue-\d+/(letters|email)/|issue-\d+/sms\.csv|filings/)")
 _NOT_COMPARED = re.compile(r"^(store\.duckdb|\.tmp/|audit\.jsonl$)")
