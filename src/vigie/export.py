@@ -122,6 +122,8 @@ def _count(con: duckdb.DuckDBPyConnection, name: str) -> int:
 def _write_private(output: Path, write: Any, before_place: Any = None) -> int:
     """Write through a 0600 temporary file beside `output`, then move it into place
     (`before_place(rows)` runs just before the move)."""
+    for stale in output.parent.glob(f".{output.name}.*.partial"):
+        stale.unlink(missing_ok=True)  # left by an export killed mid-way (personal data)
     partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
