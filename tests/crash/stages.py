@@ -25,7 +25,9 @@ def _leak(p: Pipeline) -> list[str]:
 
 def _export(p: Pipeline) -> list[str]:
     output = p.ws / "out" / "persons.csv"
-    return ["export", str(p.ws), "persons", "--format", "csv", "--output", str(output)]
+    # --force: a killed export may have put its file in place (audited) before it died;
+    # without it the re-run stops, rightly, at "already exists".
+    return ["export", str(p.ws), "persons", "--format", "csv", "--output", str(output), "--force"]
 
 
 STAGES = [
