@@ -4,8 +4,6 @@ Sending is out of scope: vigie writes one .eml per person and one sms.csv, 0600.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from email.header import Header
@@ -13,7 +11,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from vigie.notify.letters import write_private
-from vigie.notify.variants import IncidentText, french_date
+from vigie.notify.variants import IncidentText, french_date, of_name
+from vigie.spreadsheet import csv_bytes
 
 SMS_LIMIT = 306  # two concatenated SMS; the text is checked against it in the tests
 
@@ -33,7 +32,7 @@ def email_text(c: Contact, inc: IncidentText) -> str:
     whose = "de votre enfant" if c.minor else "vous concernant"
     return (
         "Madame, Monsieur,\n\n"
-        f"Des données {whose} figurent dans un fichier de patients de {c.sender} copié sans "
+        f"Des données {whose} figurent dans un fichier de patients {of_name(c.sender)} copié sans "
         "autorisation puis diffusé. Nous vous adressons un courrier par la poste, daté du "
         f"{french_date(inc.letter_date)}, qui détaille les informations concernées et ce que "
         "nous vous conseillons de faire.\n\n"
@@ -77,16 +76,14 @@ def _eml(c: Contact, inc: IncidentText) -> bytes:
 def write_channels(out: Path, contacts: list[Contact], inc: IncidentText) -> dict[str, int]:
     """One .eml per person with an e-mail (out/email/), sms.csv for those with a phone."""
     emails = 0
-    sms = io.StringIO()
-    writer = csv.writer(sms)
-    writer.writerow(["letter_id", "phone", "text"])
+    sms: list[list[str]] = []
     for contact in contacts:
         if contact.email:
             write_private(out / "email" / f"{contact.letter_id}.eml", _eml(contact, inc))
             emails += 1
         if contact.phone:
-            writer.writerow([contact.letter_id, contact.phone, sms_text(contact)])
+            sms.append([contact.letter_id, contact.phone, sms_text(contact)])
     phones = sum(1 for c in contacts if c.phone)
     if phones:
-        write_private(out / "sms.csv", sms.getvalue().encode("utf-8"))
+        write_private(out / "sms.csv", csv_bytes(("letter_id", "phone", "text"), sms))
     return {"email": emails, "sms": phones}

@@ -16,8 +16,6 @@ Decisions land in `portal_answers`; the import is audited with counts only.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 import time
@@ -34,8 +32,10 @@ from vigie.link.decide import Thresholds
 from vigie.notify import address, codes
 from vigie.notify import records as notify_records
 from vigie.notify.letters import write_private
+from vigie.notify.minors import MinorsPolicy
 from vigie.notify.people import load_people, plan
 from vigie.portal.requests import open_sealed_lines, sealing_key
+from vigie.spreadsheet import csv_bytes
 from vigie.workspace import Workspace, audit, transaction
 
 ANSWERS_DIR = "portal"
@@ -238,7 +238,7 @@ def _issue_letters(
                            verify_url=options.verify_url)  # fmt: skip
     spec = issue_spec(ws, facts, notify, _next_issue(con), "answer")
     people = [p for p in load_people(con, spec.inc.letter_date) if p.person_id in wanted]
-    planned, not_sent = plan(people)
+    planned, not_sent = plan(people, MinorsPolicy.from_facts(facts))
     unreachable = dict(not_sent)
     for answer in answers:
         if answer.outcome == "concerned" and answer.person_id in unreachable:
@@ -308,7 +308,7 @@ def _write_notes(
     write_private(out / "notes.pdf", pdf if isinstance(pdf, bytes) else b"")
     manifest = [[n["id"], i + 1, n["address"][-1][:5], n["controller"]]
                 for i, n in enumerate(notes)]  # fmt: skip
-    write_private(out / "notes.csv", _csv(("note_id", "page", "postcode", "controller"),
+    write_private(out / "notes.csv", csv_bytes(("note_id", "page", "postcode", "controller"),
                                           manifest))  # fmt: skip
     return len(notes)
 
@@ -324,22 +324,7 @@ def _write_by_hand(out: Path, fresh: list[tuple[str, dict[str, str]]],
         if answer.outcome == "by_hand"
     ]  # fmt: skip
     if rows:
-        write_private(out / "by_hand.csv", _csv(BY_HAND_FIELDS, rows))
-
-
-def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([[_cell(v) for v in row] for row in rows])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _cell(value: Any) -> Any:
-    """No formula in a spreadsheet: a typed value starting with = + - @ is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        write_private(out / "by_hand.csv", csv_bytes(BY_HAND_FIELDS, rows))
 
 
 def _controller_contacts(facts: dict[str, Any]) -> dict[str, dict[str, str]]:
