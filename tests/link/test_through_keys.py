@@ -123,6 +123,13 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path, d
             result["via_results"] = con.execute(
                 "SELECT count(*) FROM person_records WHERE via LIKE 'sil_prod__resultats.%'"
             ).fetchall()[0][0]
+            result["hiv_of_row"] = dict(
+                con.execute(
+                    "SELECT pr.\"table\" || ':' || pr._row, bool_or(e.element = 'health.hiv') "
+                    "FROM person_records pr JOIN person_exposure e USING (person_id) "
+                    "GROUP BY 1"
+                ).fetchall()
+            )
     return ws, out, result
 
 
@@ -137,6 +144,7 @@ def test_relational_leak_links_its_patients_and_reaches_the_rest(linked: tuple) 
     assert result["orphans"] >= sum(r["orphan"] == "True" for r in children) > 0
     assert result["evaluation"]["pairwise_leak"]["precision"] >= 0.999
     assert result["evaluation"]["pairwise_leak"]["recall"] >= 0.99
+    assert result["evaluation"]["cluster"]["f1"] >= 0.99  # orphans are no person
 
 
 def test_request_elements_join_their_persons_exposure(linked: tuple) -> None:
@@ -144,3 +152,21 @@ def test_request_elements_join_their_persons_exposure(linked: tuple) -> None:
     _, _, result = linked
     assert result["exposed"]["care.exam"] >= 0.99 * result["persons"]
     assert result["via_results"] > 2 * result["persons"]
+
+
+def test_an_hiv_test_in_results_reaches_its_person(linked: tuple) -> None:
+    """A person whose HIV serology sits in `resultats` only is exposed to health.hiv."""
+    _, out, result = linked
+    with (out / "truth" / "leak_rows.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["file"] == "sil_prod.sql"]
+    hiv_tables: dict[str, set[str]] = {}
+    first_row: dict[str, str] = {}
+    for r in rows:
+        if "health.hiv" in r["elements"]:
+            hiv_tables.setdefault(r["person_id"], set()).add(r["table"])
+        if r["table"] == "patients":
+            first_row.setdefault(r["person_id"], f"sil_prod__patients:{r['row']}")
+    only_results = [p for p, t in hiv_tables.items() if t == {"resultats"} and p in first_row]
+    assert only_results  # the synth draws HIV screenings with no note
+    found = [p for p in only_results if result["hiv_of_row"].get(first_row[p])]
+    assert len(found) >= 0.95 * len(only_results)
