@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,8 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path, d
             for row in csv.DictReader(fh):
                 add_registry(ws, row["controller"], out / "registries" / row["file"])
         run_scan(ws)
-        result = run_link(ws, LinkOptions(evaluate=out / "truth"))
+        period = (date(2018, 6, 1), date(2019, 2, 5))
+        result = run_link(ws, LinkOptions(evaluate=out / "truth", period=period))
         with ws.connect() as con:
             result["exposed"] = dict(
                 con.execute(
@@ -122,6 +124,9 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path, d
             )
             result["via_results"] = con.execute(
                 "SELECT count(*) FROM person_records WHERE via LIKE 'sil_prod__resultats.%'"
+            ).fetchall()[0][0]
+            result["undated"] = con.execute(
+                "SELECT count(*) FROM persons WHERE first_exam IS NULL"
             ).fetchall()[0][0]
             result["hiv_of_row"] = dict(
                 con.execute(
@@ -170,3 +175,19 @@ def test_an_hiv_test_in_results_reaches_its_person(linked: tuple) -> None:
     assert only_results  # the synth draws HIV screenings with no note
     found = [p for p in only_results if result["hiv_of_row"].get(first_row[p])]
     assert len(found) >= 0.95 * len(only_results)
+
+
+def test_requests_date_the_persons_exams(linked: tuple) -> None:
+    """Patients rows hold no date: first/last exam and --period come from the requests."""
+    _, out, result = linked
+    with (out / "leak" / "csv" / "demandes.csv").open(encoding="cp1252", newline="") as fh:
+        when = [r["DATE_PRELEV"][:10] for r in csv.DictReader(fh, delimiter=";")]
+    with (out / "truth" / "leak_rows.csv").open(encoding="utf-8") as fh:
+        in_period = {
+            r["person_id"]
+            for r in csv.DictReader(fh)
+            if r["file"] == "csv/demandes.csv"
+            and "2018-06-01" <= when[int(r["row"]) - 1] <= "2019-02-05"
+        }
+    assert result["undated"] <= 0.01 * result["persons"]
+    assert abs(result["period"]["persons"] - len(in_period)) <= 0.01 * len(in_period)

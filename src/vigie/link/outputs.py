@@ -112,6 +112,14 @@ def write_outputs(
             "CREATE OR REPLACE TABLE person_records AS SELECT * FROM person_records "
             'ORDER BY person_id, "table", _row'
         )
+        # a relational leak dates its requests, not its patients
+        con.execute(
+            "UPDATE persons SET first_exam = least(first_exam, c.first), "
+            "last_exam = greatest(last_exam, c.last) FROM (SELECT person_id, "
+            "min(exam_date) AS first, max(exam_date) AS last FROM "
+            f"({through_keys.child_exams_sql(con)}) GROUP BY 1) c "
+            "WHERE persons.person_id = c.person_id"
+        )
         con.execute(
             "CREATE OR REPLACE TABLE person_registry AS SELECT person_id, controller, "
             f'tbl AS "table", row_no AS _row, probability FROM {MEMBERS} '

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import duckdb
 
+from vigie.link.standardise import birth_date as parse_date
 from vigie.workspace import quote_ident, table_exists
 
 MAX_ROUNDS = 20  # a chain longer than this is a cycle
@@ -104,3 +105,31 @@ def extend_records(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         )
     orphans = int(con.execute("SELECT count(*) FROM record_orphans").fetchall()[0][0])
     return {"reached": reached, "orphans": orphans}
+
+
+def child_exams_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """SELECT (person_id, exam_date) over the rows reached through keys that date an exam.
+
+    A relational leak dates its requests (care.exam), not its patients: the persons' first
+    and last exams and `--period` need these dates.
+    """
+    parts = []
+    if table_exists(con, "scan_columns"):
+        columns = con.execute(
+            "SELECT table_name, arg_max(column_name, confidence) FROM scan_columns "
+            "WHERE element = 'care.exam' GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        parts = [
+            f"SELECT pr.person_id, {parse_date('c.' + quote_ident(column))} AS exam_date "
+            f"FROM person_records pr JOIN {quote_ident(table)} c "
+            f'ON pr."table" = {_literal(table)} AND c._row = pr._row WHERE pr.via IS NOT NULL'
+            for table, column in columns
+        ]
+    body = " UNION ALL ".join(parts) or (
+        "SELECT NULL::VARCHAR AS person_id, NULL::DATE AS exam_date WHERE false"
+    )
+    return f"SELECT * FROM ({body}) WHERE exam_date IS NOT NULL"
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
