@@ -83,13 +83,19 @@ def export_table(
         writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
         if fmt == "csv" and spreadsheet_safe:
             writer = _write_safe_csv
-        rows = _write_private(output, lambda handle: writer(con, name, columns, handle))
-        # Personal data leaving the encrypted store is accounted for.
-        ws.record(
-            "export",
-            {"table": name, "format": fmt, "output": str(output), "safe": spreadsheet_safe},
-            {"rows": rows},
-            con=con,
+
+        def account(rows: int) -> None:
+            # Personal data leaving the encrypted store is accounted for before the file
+            # appears: a run killed in between leaves an entry, never an unaudited file.
+            ws.record(
+                "export",
+                {"table": name, "format": fmt, "output": str(output), "safe": spreadsheet_safe},
+                {"rows": rows},
+                con=con,
+            )
+
+        rows = _write_private(
+            output, lambda handle: writer(con, name, columns, handle), before_place=account
         )
     return Exported(name, fmt, output, rows, [c for c, _ in columns])
 
@@ -113,14 +119,19 @@ def _count(con: duckdb.DuckDBPyConnection, name: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchall()[0][0])
 
 
-def _write_private(output: Path, write: Any) -> int:
-    """Write through a 0600 temporary file beside `output`, then move it into place."""
+def _write_private(output: Path, write: Any, before_place: Any = None) -> int:
+    """Write through a 0600 temporary file beside `output`, then move it into place
+    (`before_place(rows)` runs just before the move)."""
+    for stale in output.parent.glob(f".{output.name}.*.partial"):
+        stale.unlink(missing_ok=True)  # left by an export killed mid-way (personal data)
     partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.fchmod(fd, 0o600)  # whatever the umask, and if a stale partial was there
         with os.fdopen(fd, "wb") as handle:
             rows: int = write(handle)
+        if before_place is not None:
+            before_place(rows)
         os.replace(partial, output)
     except BaseException:
         partial.unlink(missing_ok=True)

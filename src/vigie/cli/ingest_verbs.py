@@ -52,21 +52,39 @@ def registry() -> None:
 
 @registry.command("add")
 @workspace_argument
-@click.option("--controller", required=True, help="The data controller (e.g. the lab).")
-@click.argument("file", type=click.Path(path_type=Path), metavar="FILE")
+@click.option("--controller", help="The data controller (e.g. the lab).")
+@click.option(
+    "--index",
+    type=click.Path(path_type=Path),
+    help="A CSV listing many registries (columns controller, file[, finess]).",
+)
+@click.argument("file", type=click.Path(path_type=Path), metavar="FILE", required=False)
 @verb
-def registry_add(workspace: Path, controller: str, file: Path) -> Result:
+def registry_add(
+    workspace: Path, controller: str | None, index: Path | None, file: Path | None
+) -> Result:
     """Load a controller's patient index (any format ingest reads) as a registry.
 
-    Stored as `registry__<controller>`; the `_registries` view lists them all.
+    Stored as `registry__<controller>`; the `_registries` view lists them all. With
+    --index, every registry an index file lists, in one command (the store is opened
+    once): the index is a CSV with columns controller and file (relative to the index).
 
     \b
     Example:
       vigie registry add incident-2021-02 --controller "Océalab" oceálab-patients.csv
+      vigie registry add incident-2021-02 --index registries/controllers.csv
     """
-    from vigie.registry import add_registry
+    from vigie.registry import add_registries, add_registry
 
     ws = open_workspace(workspace)
+    if index is not None:
+        if controller is not None or file is not None:
+            raise InputError("--index loads every registry it lists: no --controller or FILE")
+        doc = add_registries(ws, index).as_dict()
+        doc["index"] = str(index)
+        return Result(doc, f"index {index}\n" + _files_text(doc["files"]))
+    if controller is None or file is None:
+        raise InputError("give --controller NAME and FILE (or --index INDEX.csv)")
     doc = add_registry(ws, controller, file).as_dict()
     doc["controller"] = controller.strip()
     return Result(doc, f"controller {controller.strip()}\n" + _files_text(doc["files"]))

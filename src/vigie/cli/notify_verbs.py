@@ -50,6 +50,11 @@ def notify() -> None:
 @click.option("--verify-url", metavar="URL", help="Verification page printed and in the QR.")
 @click.option("--reissue", is_flag=True, help="New letters and codes (old codes stay valid).")
 @click.option("--resend", is_flag=True, help="Letters for returned mail, at a newer address.")
+@click.option(
+    "--accessible",
+    is_flag=True,
+    help="Tagged PDFs for screen readers (French, reading order, QR alt text); ~1.7x slower.",
+)
 @verb
 def notify_run(
     workspace: Path,
@@ -60,6 +65,7 @@ def notify_run(
     verify_url: str | None,
     reissue: bool,
     resend: bool,
+    accessible: bool,
 ) -> Result:
     """Write a letter for every notifiable person, and the filings, under WS/out/notify/.
 
@@ -82,6 +88,7 @@ def notify_run(
         letter_date=_parse_date(letter_date),
         verify_url=verify_url,
         reissue=reissue,
+        accessible=accessible,
     )
     ws = open_workspace(workspace)
     if resend:

@@ -11,7 +11,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from vigie.notify.letters import write_private
-from vigie.notify.variants import IncidentText, french_date
+from vigie.notify.variants import IncidentText, french_date, of_name
 from vigie.spreadsheet import csv_bytes
 
 SMS_LIMIT = 306  # two concatenated SMS; the text is checked against it in the tests
@@ -32,7 +32,7 @@ def email_text(c: Contact, inc: IncidentText) -> str:
     whose = "de votre enfant" if c.minor else "vous concernant"
     return (
         "Madame, Monsieur,\n\n"
-        f"Des données {whose} figurent dans un fichier de patients de {c.sender} copié sans "
+        f"Des données {whose} figurent dans un fichier de patients {of_name(c.sender)} copié sans "
         "autorisation puis diffusé. Nous vous adressons un courrier par la poste, daté du "
         f"{french_date(inc.letter_date)}, qui détaille les informations concernées et ce que "
         "nous vous conseillons de faire.\n\n"

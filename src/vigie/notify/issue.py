@@ -44,6 +44,7 @@ class IssueSpec:
     fallback_sender: str
     batch_size: int = 1000
     processes: int = 2
+    accessible: bool = False
 
 
 @dataclass
@@ -70,6 +71,7 @@ def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str
     shared: dict[tuple[Any, ...], dict[str, int]] = {}
     live: list[dict[str, Any]] = []
     code_rows, letter_rows, contacts = [], [], []
+    review: list[tuple[Any, ...]] = []  # minors under the policy's age: for the lab's doctor
     for seq, plan in enumerate(planned, 1):
         person = plan.person
         sender = person.controllers[0] if person.controllers else spec.fallback_sender
@@ -77,19 +79,20 @@ def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str
         text = letter_text(
             {"sex": person.recipient.sex},
             address=plan.address,
-            minor=person.recipient.minor,
+            minor=plan.to_parents,
             tier=plan.tier,
-            elements=list(person.elements),
+            elements=list(plan.named),
             sender=sender,
             dpo=dpo,
             inc=spec.inc,
             with_parts=False,
         )
+        text.live["variant"] = plan.variant
         # Letters with the same sender, variant, tier and exposure share every part.
-        key = (sender, dpo, person.recipient.minor, plan.tier, person.elements)
+        key = (sender, dpo, plan.to_parents, plan.tier, plan.named)
         if key not in shared:
-            full = letter_text({}, address=plan.address, minor=person.recipient.minor,
-                               tier=plan.tier, elements=list(person.elements), sender=sender,
+            full = letter_text({}, address=plan.address, minor=plan.to_parents,
+                               tier=plan.tier, elements=list(plan.named), sender=sender,
                                dpo=dpo, inc=spec.inc)  # fmt: skip
             shared[key] = {k: parts.add(k, v) for k, v in full.parts.items()}
         lid, code = letter_id(spec.issue, seq), codes.new_code()
@@ -102,11 +105,15 @@ def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str
              sender, text.live["variant"], plan.tier, bool(person.email), bool(person.phone),
              address_hash(plan.address), None]
         )  # fmt: skip
-        contacts.append(
-            Contact(lid, code, sender, dpo, person.email, person.phone, person.recipient.minor)
-        )
+        # The e-mail or phone on record for a minor is often a parent's: a minor's own
+        # letter goes by post only.
+        email, phone = (None, None) if plan.variant == "minor_own" else (person.email, person.phone)
+        contacts.append(Contact(lid, code, sender, dpo, email, phone, plan.to_parents))
+        if plan.variant == "minor_generic":
+            withheld = "|".join(e for e in person.elements if e not in plan.named)
+            review.append((spec.issue, person.person_id, lid, sender, person.age, withheld))
     return {"parts": parts, "live": live, "codes": code_rows, "rows": letter_rows,
-            "contacts": contacts}  # fmt: skip
+            "contacts": contacts, "review": review}  # fmt: skip
 
 
 def _render(spec: IssueSpec, composed: dict[str, Any]) -> int:
@@ -119,6 +126,7 @@ def _render(spec: IssueSpec, composed: dict[str, Any]) -> int:
             path=spec.out / "letters" / f"batch-{n:04d}.pdf",
             letters=live[start : start + spec.batch_size],
             verify_url=spec.inc.verify_url,
+            accessible=spec.accessible,
         )
         for n, start in enumerate(range(0, len(live), spec.batch_size), 1)
     ]
@@ -178,6 +186,8 @@ def write_issue(
             [(spec.issue, pid, reason) for pid, reason in not_sent],
         )
         codes.store_codes(con, composed["codes"])
+        records.insert_rows(con, "notify_minors_review", records.REVIEW_COLUMNS,
+                            composed["review"])  # fmt: skip
         portal_hashes.store_rows(con, portal_rows)
     for _, reason in not_sent:
         outcome.not_sent[reason] = outcome.not_sent.get(reason, 0) + 1

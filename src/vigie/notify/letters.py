@@ -66,6 +66,7 @@ class BatchJob:
     path: Path
     letters: list[dict[str, Any]]
     verify_url: str | None = None
+    accessible: bool = False  # tagged PDF, parts as text (see letter.typ)
 
 
 def template_dir(folder: Path | None) -> Path:
@@ -95,6 +96,8 @@ def prepare_build(template: Path, build: Path, parts: PartTable) -> None:
     except typst.TypstError as exc:
         raise ConfigError(f"{template / 'parts.typ'}: {_typst_message(exc)}") from None
     write_private(build / FRAGMENTS_PDF, pdf_bytes(pdf))
+    # the same parts as data, for accessible letters that typeset them as text
+    write_private(build / "fragments.json", data.encode("utf-8"))
 
 
 def pdf_bytes(result: object) -> bytes:
@@ -130,10 +133,10 @@ def _init_worker(build: str) -> None:
     )
 
 
-def _compile(data: str, check: bool) -> bytes:
-    inputs = {"data": data, "check": "1" if check else ""}
+def _compile(data: str, check: bool, accessible: bool = False) -> bytes:
+    inputs = {"data": data, "check": "1" if check else "", "accessible": "1" if accessible else ""}
     pdf = _compiler.compile(
-        format="pdf", sys_inputs=inputs, pdf_tags=False, timestamp=PDF_TIMESTAMP
+        format="pdf", sys_inputs=inputs, pdf_tags=accessible, timestamp=PDF_TIMESTAMP
     )
     return pdf_bytes(pdf)
 
@@ -148,9 +151,9 @@ def render_batch(job: BatchJob) -> tuple[str, int]:
     ]
     data = json.dumps({"letters": letters}, ensure_ascii=False)
     try:
-        pdf = _compile(data, check=False)
+        pdf = _compile(data, check=False, accessible=job.accessible)
         if len(_PAGE.findall(pdf)) != PAGES_PER_LETTER * len(letters):
-            _compile(data, check=True)  # raises, naming the letter
+            _compile(data, check=True, accessible=job.accessible)  # raises, naming the letter
             raise InputError("page count differs from two pages per letter", path=job.name)
     except typst.TypstError as exc:
         # Typst's message names the template line or the letter id; never a data value.

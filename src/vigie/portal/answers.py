@@ -32,6 +32,7 @@ from vigie.link.decide import Thresholds
 from vigie.notify import address, codes
 from vigie.notify import records as notify_records
 from vigie.notify.letters import write_private
+from vigie.notify.minors import MinorsPolicy
 from vigie.notify.people import load_people, plan
 from vigie.portal.requests import open_sealed_lines, sealing_key
 from vigie.spreadsheet import csv_bytes
@@ -237,7 +238,7 @@ def _issue_letters(
                            verify_url=options.verify_url)  # fmt: skip
     spec = issue_spec(ws, facts, notify, _next_issue(con), "answer")
     people = [p for p in load_people(con, spec.inc.letter_date) if p.person_id in wanted]
-    planned, not_sent = plan(people)
+    planned, not_sent = plan(people, MinorsPolicy.from_facts(facts))
     unreachable = dict(not_sent)
     for answer in answers:
         if answer.outcome == "concerned" and answer.person_id in unreachable:

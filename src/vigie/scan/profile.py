@@ -190,8 +190,8 @@ def profile_column(
     free_header = headers.is_free_text(column)
     if best is None or free_header:
         # a column whose header names a structured kind is never free text (ADDRESS_2);
-        # a RESULTAT column of sentences is (lab_value fits short values only)
-        structured = {h for h in hints if h != "lab_value"}
+        # a RESULTAT column of sentences is (the lab result recognizers fit short values)
+        structured = hints - {"result_value", "lab_value"}
         text = _free_text(table, column, sample, total) if free_header or not structured else None
         if text is not None:
             return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from vigie.scan.recognizers import (
     adeli,
+    analytes,
     birth_name,
     birth_place,
     blood_group,
@@ -14,7 +15,6 @@ from vigie.scan.recognizers import (
     first_name,
     iban,
     ins,
-    lab_value,
     last_name,
     national_id_other,
     nir,
@@ -22,6 +22,7 @@ from vigie.scan.recognizers import (
     phone,
     postcode,
     prescriber,
+    result_value,
     rpps,
     sex,
     siren,
@@ -30,34 +31,38 @@ from vigie.scan.recognizers import (
 )
 from vigie.scan.recognizers.base import Recognizer
 
-RECOGNIZERS: tuple[Recognizer, ...] = tuple(
-    m.RECOGNIZER
-    for m in (
-        nir,
-        ins,
-        rpps,
-        adeli,
-        finess,
-        siren,
-        siret,
-        iban,
-        national_id_other,
-        phone,
-        email,
-        dates,
-        postcode,
-        commune,
-        birth_place,
-        sex,
-        blood_group,
-        lab_value,
-        first_name,
-        last_name,
-        birth_name,
-        street,
-        prescriber,
-        password,
-    )
+RECOGNIZERS: tuple[Recognizer, ...] = (
+    *(
+        m.RECOGNIZER
+        for m in (
+            nir,
+            ins,
+            rpps,
+            adeli,
+            finess,
+            siren,
+            siret,
+            iban,
+            national_id_other,
+            phone,
+            email,
+            dates,
+            postcode,
+            commune,
+            birth_place,
+            sex,
+            blood_group,
+            result_value,
+            first_name,
+            last_name,
+            birth_name,
+            street,
+            prescriber,
+            password,
+        )
+    ),
+    analytes.ANALYTE,  # two recognizers in one module: lab results (see analytes.py)
+    analytes.LAB_VALUE,
 )
 _BY_NAME = {r.name: r for r in RECOGNIZERS}
 

@@ -33,14 +33,14 @@ MAX_WORDS = 5  # a verdict is short ("Absence de mutation C282Y"); longer is a n
 def validate(value: str) -> tuple[bool, str, str]:
     """A measure (number, comparator, unit) or a short verdict."""
     if _MEASURE.fullmatch(value):
-        return True, "lab_value.measure", "a measured value"
+        return True, "result_value.measure", "a measured value"
     if len(value.split()) <= MAX_WORDS and _VERDICT.search(fold(value)):
-        return True, "lab_value.verdict", "a verdict"
-    return False, "lab_value.syntax", "neither a measure nor a short verdict"
+        return True, "result_value.verdict", "a verdict"
+    return False, "result_value.syntax", "neither a measure nor a short verdict"
 
 
 RECOGNIZER = Recognizer(
-    name="lab_value",
+    name="result_value",
     noun="lab result values (measures or verdicts)",
     element="health.result",
     description="Lab result values in a results table (header needed)",
