@@ -80,6 +80,14 @@ def _text(r: dict[str, Any]) -> str:
         f"({r['unlinked']:,} in no registry: {r['unlinked_with_address']:,} with a leaked "
         f"address, {r['unreachable']:,} without)",
         f"review queue: {r['review_queue']:,} pairs (vigie review WS)",
+        *(
+            [
+                f"rows reached through keys: {r['records_through_keys']:,} "
+                f"({r['orphans']:,} orphans reach no person: table record_orphans)"
+            ]
+            if r.get("records_through_keys") or r.get("orphans")
+            else []
+        ),
         "per controller:",
         *(f"  {n:>9,}  {c}" for c, n in r["per_controller"].items()),
         "per département of residence:",

@@ -86,7 +86,7 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
         bar.label = "link: deciding and writing persons"
         bar.advance()
         queue = decide.decide(con, records.RECORDS, options.thresholds)
-        outputs.write_outputs(
+        reached = outputs.write_outputs(
             con,
             records.RECORDS,
             reference_date=_reference_date(ws),
@@ -94,6 +94,8 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
         )
         result = scope.figures(con, outputs.MEMBERS, options.period)
         result["review_queue"] = queue
+        result["records_through_keys"] = reached["reached"]
+        result["orphans"] = reached["orphans"]
         seconds["decide"] = time.monotonic() - mark
         if options.evaluate is not None:
             result["evaluation"] = evaluate.evaluate(con, options.evaluate)
