@@ -5,6 +5,8 @@ of exposed elements, the rights paragraph). Each distinct part is typeset once i
 `fragments.pdf` (one page per part, cut to its height) and placed in the letters as a PDF
 image; only the address, subject, code and QR are typeset per letter. This is what takes
 Typst from ~100 to well over 1,000 two-page letters per second (docs/letters.md).
+Letters are tagged PDF: each part's image carries the part's text as its alternative
+description (read from fragments.pdf's `<part-alt>` metadata), so screen readers read it.
 
 Each worker process keeps one `typst.Compiler` and gets whole batches; QR codes are made
 in the worker with a fixed mask (segno's mask search was the largest single cost,
@@ -35,6 +37,8 @@ PAGES_PER_LETTER = 2
 DEFAULT_TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_FILES = ("letter.typ", "parts.typ", "fragments.typ")
 FRAGMENTS_PDF = "fragments.pdf"
+# Each part's text, the alternative description of its image in the letters (tagged PDF).
+FRAGMENTS_ALT = "fragments-alt.json"
 # A fixed PDF timestamp: the same letters give the same bytes (reproducible runs).
 PDF_TIMESTAMP = int(datetime(2021, 1, 1, tzinfo=UTC).timestamp())
 BATCHES_PER_WORKER = 8
@@ -92,9 +96,11 @@ def prepare_build(template: Path, build: Path, parts: PartTable) -> None:
         pdf = compiler.compile(
             format="pdf", sys_inputs={"data": data}, pdf_tags=False, timestamp=PDF_TIMESTAMP
         )
+        alts = compiler.query("<part-alt>", field="value", format="json")
     except typst.TypstError as exc:
         raise ConfigError(f"{template / 'parts.typ'}: {_typst_message(exc)}") from None
     write_private(build / FRAGMENTS_PDF, pdf_bytes(pdf))
+    write_private(build / FRAGMENTS_ALT, alts.encode("utf-8"))
 
 
 def pdf_bytes(result: object) -> bytes:
@@ -132,9 +138,7 @@ def _init_worker(build: str) -> None:
 
 def _compile(data: str, check: bool) -> bytes:
     inputs = {"data": data, "check": "1" if check else ""}
-    pdf = _compiler.compile(
-        format="pdf", sys_inputs=inputs, pdf_tags=False, timestamp=PDF_TIMESTAMP
-    )
+    pdf = _compiler.compile(format="pdf", sys_inputs=inputs, timestamp=PDF_TIMESTAMP)
     return pdf_bytes(pdf)
 
 
