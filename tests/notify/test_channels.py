@@ -23,7 +23,7 @@ DPO = "delegue.protection.donnees@laboratoire-bio-armor-lannion.example.org"
 
 
 def _message(tmp_path: Path, minor: bool = False) -> tuple[bytes, EmailMessage]:
-    contact = Contact("L01-000042", "7KQ2-M9XD-4TRB", LONG_SENDER, DPO, "a@example.org", "+33600000000", minor)  # fmt: skip
+    contact = Contact("L01-000042", "7KQ2-M9XD-4TRB", LONG_SENDER, DPO, "a@ex.org", None, minor)
     write_channels(tmp_path, [contact], INC)
     raw = (tmp_path / "email" / "L01-000042.eml").read_bytes()
     message = email.message_from_bytes(raw, policy=policy.default)
@@ -71,4 +71,3 @@ def test_wrap_keeps_french_punctuation_with_its_word() -> None:
             assert len(line) <= LINE_LIMIT
             assert not line.startswith((":", ";", "»")) and not line.endswith("«")
         assert " ".join(folded.split()) == " ".join(("y" * width_filler + " " + text).split())
-

@@ -50,6 +50,13 @@ def notify() -> None:
 @click.option("--verify-url", metavar="URL", help="Verification page printed and in the QR.")
 @click.option("--reissue", is_flag=True, help="New letters and codes (old codes stay valid).")
 @click.option("--resend", is_flag=True, help="Letters for returned mail, at a newer address.")
+@click.option(
+    "--large-print",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="Persons whose letters are printed large: a letter reference (L01-000123) or a "
+    "person_id a line, or a CSV with a letter_id or person_id column.",
+)
 @verb
 def notify_run(
     workspace: Path,
@@ -60,18 +67,22 @@ def notify_run(
     verify_url: str | None,
     reissue: bool,
     resend: bool,
+    large_print: Path | None,
 ) -> Result:
     """Write a letter for every notifiable person, and the filings, under WS/out/notify/.
 
     Letters go in batch PDFs sorted by postcode with a manifest.csv for the print house;
     each carries a verification code (`vigie verify`). Deceased persons and persons with
     no usable address get no letter and are listed in not_sent.csv. Running again
-    changes nothing once letters are issued (see --reissue, --resend).
+    changes nothing once letters are issued (see --reissue, --resend). Letters are
+    tagged PDF for screen readers; --large-print letters are set in 16 pt on as many
+    sheets as needed (PDF/UA-1), in their own batches, and stay large in later issues.
 
     \b
     Example:
       vigie notify incident --date 2021-03-01
       vigie notify run incident --template my-template --batch-size 500 --json
+      vigie notify incident --reissue --large-print gros-caracteres.txt
     """
     from vigie.notify.run import NotifyOptions, notify_workspace
 
@@ -82,6 +93,7 @@ def notify_run(
         letter_date=_parse_date(letter_date),
         verify_url=verify_url,
         reissue=reissue,
+        large_print=large_print,
     )
     ws = open_workspace(workspace)
     if resend:
@@ -107,6 +119,8 @@ def _text(d: dict[str, Any]) -> str:
         head = f"letters already issued (issue {d['issue']}): nothing changed; --reissue for new"
     else:
         head = f"{d['letters']:,} letters in {d['batches']} batch PDFs (issue {d['issue']})"
+        if d.get("large_print"):
+            head += f", {d['large_print']:,} in large print"
     not_sent = ", ".join(f"{r} {n:,}" for r, n in d["not_sent"].items() if n) or "none"
     lines = [
         head,

@@ -73,6 +73,7 @@ class BatchJob:
     path: Path
     letters: list[dict[str, Any]]
     verify_url: str | None = None
+    large_print: bool = False  # parts as fields typeset in place, not as page numbers
 
 
 def template_dir(folder: Path | None) -> Path:
@@ -175,8 +176,20 @@ def _compile(data: str, check: bool) -> bytes:
     return pdf_bytes(pdf)
 
 
-def render_batch(job: BatchJob) -> tuple[str, int]:
-    """Compile one batch into its PDF (in a worker); returns (name, letters)."""
+def _compile_large(data: str) -> tuple[bytes, list[tuple[int, int]]]:
+    """Large print, PDF/UA-1 (the text is typeset in place: no image of text stops it); the
+    page ranges come from the letters' `<letter-end>` marks, each letter on new sheets."""
+    inputs = {"data": data, "large": "1"}
+    pdf = _compiler.compile(
+        format="pdf", sys_inputs=inputs, timestamp=PDF_TIMESTAMP, pdf_standards="ua-1"
+    )
+    ends = [int(mark["last"]) for mark in json.loads(_compiler.query("<letter-end>", "value"))]
+    firsts = [1] + [last + 1 + last % 2 for last in ends[:-1]]  # the next odd page
+    return pdf_bytes(pdf), list(zip(firsts, ends, strict=True))
+
+
+def render_batch(job: BatchJob) -> tuple[str, list[tuple[int, int]]]:
+    """Compile one batch into its PDF (in a worker); returns (name, each letter's pages)."""
     import typst
 
     letters = [
@@ -185,15 +198,19 @@ def render_batch(job: BatchJob) -> tuple[str, int]:
     ]
     data = json.dumps({"letters": letters}, ensure_ascii=False)
     try:
-        pdf = _compile(data, check=False)
-        if len(_PAGE.findall(pdf)) != PAGES_PER_LETTER * len(letters):
-            _compile(data, check=True)  # raises, naming the letter
-            raise InputError("page count differs from two pages per letter", path=job.name)
+        if job.large_print:
+            pdf, pages = _compile_large(data)
+        else:
+            pdf = _compile(data, check=False)
+            if len(_PAGE.findall(pdf)) != PAGES_PER_LETTER * len(letters):
+                _compile(data, check=True)  # raises, naming the letter
+                raise InputError("page count differs from two pages per letter", path=job.name)
+            pages = [(2 * i + 1, 2 * i + 2) for i in range(len(letters))]
     except typst.TypstError as exc:
         # Typst's message names the template line or the letter id; never a data value.
         raise InputError(_typst_message(exc), path=job.name) from None
     write_private(job.path, pdf)
-    return job.name, len(letters)
+    return job.name, pages
 
 
 def _typst_message(exc: Exception) -> str:
@@ -216,8 +233,9 @@ def write_private(path: Path, content: bytes) -> None:
 
 def render_batches(
     jobs: list[BatchJob], build: Path, processes: int = 2
-) -> Iterator[tuple[str, int]]:
-    """Render every batch on `processes` worker processes; yields as batches finish.
+) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+    """Render every batch on `processes` worker processes; yields (name, each letter's
+    first and last page) as batches finish.
 
     Typst's caches grow by ~150 MB per 1,000 letters and live as long as the process, so
     workers are replaced after BATCHES_PER_WORKER batches each: a fresh pool per round

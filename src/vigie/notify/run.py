@@ -7,13 +7,13 @@ Idempotent: once letters are issued, running again changes nothing and reports t
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from vigie.errors import ConfigError
-from vigie.notify import codes, records
+from vigie.notify import codes, large_print, records
 from vigie.notify.issue import IssueSpec, write_issue
 from vigie.notify.letters import template_dir
 from vigie.notify.people import load_people, plan, reconcile
@@ -31,6 +31,7 @@ class NotifyOptions:
     letter_date: date | None = None
     verify_url: str | None = None
     reissue: bool = False
+    large_print: Path | None = None  # persons to print large (vigie.notify.large_print)
 
 
 def _date(value: Any) -> date | None:
@@ -95,6 +96,11 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
         records.ensure_tables(con)
         done = [i for i in records.issues(con) if i.kind in ("initial", "reissue")]
         if done and not options.reissue:
+            if options.large_print:
+                raise ConfigError(
+                    f"--large-print: letters are already issued (issue {done[-1].issue}): add "
+                    "--reissue for a new issue where these persons' letters are in large print"
+                )
             last = done[-1]
             result = _summary(con, last.issue, last.letters, Path(last.out))
             result["already_issued"] = True
@@ -104,6 +110,8 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
             result["filings"] = str(filings)
             return result
         spec = issue_spec(ws, facts, options, _next_issue(con), "reissue" if done else "initial")
+        listed = large_print.resolve(con, options.large_print) if options.large_print else None
+        spec = replace(spec, large_print=large_print.standing(con) | (listed or frozenset()))
         people = load_people(con, spec.inc.letter_date)
         planned, not_sent = plan(people)
         counts = reconcile(len(people), len(planned), not_sent)
@@ -120,12 +128,14 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
             "issue": spec.issue,
             "channels": outcome.channels,
             "parts": outcome.parts,
+            "large_print": outcome.large_print,
             "filings": str(filings),
             "already_issued": False,
         }
         params = {"issue": spec.issue, "kind": spec.kind, "batch_size": options.batch_size,
                   "template": str(options.template or "default")}  # fmt: skip
-        counts_log = {"letters": outcome.letters, **counts, "batches": outcome.batches}
+        counts_log = {"letters": outcome.letters, **counts, "batches": outcome.batches,
+                      "large_print": outcome.large_print}  # fmt: skip
         ws.record("notify", params, counts_log, started=started, con=con)
     return result
 
@@ -142,6 +152,7 @@ def _summary(con: Any, issue: int, letters: int, out: Path) -> dict[str, Any]:
         "not_sent": not_sent,
         "persons": letters + sum(not_sent.values()),
         "batches": records.batch_count(con, issue),
+        "large_print": records.large_print_count(con, issue),
         "out": str(out),
         "issue": issue,
     }

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from vigie.errors import InputError
-from vigie.notify import codes, records
+from vigie.notify import codes, large_print, records
 from vigie.notify.address import AddressProblem, format_address
 from vigie.notify.issue import address_hash, write_issue
 from vigie.notify.people import Planned, load_people
@@ -172,6 +172,7 @@ def resend_returned(ws: Workspace, options: Any) -> dict[str, Any]:
             "WHERE resend_of IS NOT NULL)"
         ).fetchall()
         spec = issue_spec(ws, facts, options, _next_issue(con), "resend")
+        spec = replace(spec, large_print=large_print.standing(con))
         people = {p.person_id: p for p in load_people(con, spec.inc.letter_date)}
         candidates = _registry_addresses(con, [r[1] for r in returned])
         planned, not_sent, resend_of = [], [], {}
