@@ -176,7 +176,7 @@ def _compile(data: str, check: bool) -> bytes:
     return pdf_bytes(pdf)
 
 
-def _compile_large(data: str) -> tuple[bytes, list[tuple[int, int]]]:
+def _compile_large(data: str, count: int) -> tuple[bytes, list[tuple[int, int]]]:
     """Large print, PDF/UA-1 (the text is typeset in place: no image of text stops it); the
     page ranges come from the letters' `<letter-end>` marks, each letter on new sheets."""
     inputs = {"data": data, "large": "1"}
@@ -184,6 +184,8 @@ def _compile_large(data: str) -> tuple[bytes, list[tuple[int, int]]]:
         format="pdf", sys_inputs=inputs, timestamp=PDF_TIMESTAMP, pdf_standards="ua-1"
     )
     ends = [int(mark["last"]) for mark in json.loads(_compiler.query("<letter-end>", "value"))]
+    if len(ends) != count:  # a template copied before large print existed
+        raise ConfigError("letter.typ has no large-print layout: copy vigie's template again")
     firsts = [1] + [last + 1 + last % 2 for last in ends[:-1]]  # the next odd page
     return pdf_bytes(pdf), list(zip(firsts, ends, strict=True))
 
@@ -199,7 +201,7 @@ def render_batch(job: BatchJob) -> tuple[str, list[tuple[int, int]]]:
     data = json.dumps({"letters": letters}, ensure_ascii=False)
     try:
         if job.large_print:
-            pdf, pages = _compile_large(data)
+            pdf, pages = _compile_large(data, len(letters))
         else:
             pdf = _compile(data, check=False)
             if len(_PAGE.findall(pdf)) != PAGES_PER_LETTER * len(letters):
