@@ -22,6 +22,7 @@ from tests.notify.pdftext import page_lines, page_texts
 from tests.notify.test_templates import _jobs
 from vigie.errors import InputError
 from vigie.notify import large_print, letters
+from vigie.workspace import Workspace
 
 ADDRESS = ["Mme Anne TEST", "1 RUE A", "35000 RENNES"]
 
@@ -161,9 +162,10 @@ def test_persons_once_in_large_print_stay_so(store: duckdb.DuckDBPyConnection) -
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("notify_env")
-def test_reissue_with_large_print_from_the_cli(notified: Notified, tmp_path: Path) -> None:
-    """On a copy of the shared incident: letters named in the file come out large, in
-    their own batch, counted in --json and flagged in the manifest."""
+def test_large_print_copies_then_reissue_from_the_cli(notified: Notified, tmp_path: Path) -> None:
+    """On a copy of the shared incident, letters already out: --large-print alone makes
+    large-print copies of the letters named; --reissue keeps them large. Both in their own
+    batch, counted in --json, flagged in the manifest."""
     ws = tmp_path / "ws"
     shutil.copytree(notified.workspace, ws)
     with open(Path(notified.result["out"]) / "manifest.csv", encoding="utf-8") as handle:
@@ -171,17 +173,25 @@ def test_reissue_with_large_print_from_the_cli(notified: Notified, tmp_path: Pat
     request = tmp_path / "gros-caracteres.txt"
     request.write_text("\n".join(first) + "\n", encoding="utf-8")
 
-    refused = vigie("notify", str(ws), "--large-print", str(request))
-    assert_one_line_error(refused)
-    assert "--reissue" in refused.stderr
+    copies = vigie("notify", str(ws), "--large-print", str(request), "--json")
+    assert copies.code == 0, copies.stderr
+    doc = copies.json()
+    assert doc["kind"] == "resend" and doc["letters"] == doc["large_print"] == 2
+    rows = _manifest(Path(doc["out"]))
+    assert [row["large_print"] for row in rows] == ["true", "true"]
+    with Workspace.open(ws).connect(read_only=True) as con:
+        replaced = con.execute(
+            "SELECT resend_of FROM notify_letters WHERE issue = ? ORDER BY letter_id",
+            [doc["issue"]],
+        ).fetchall()
+    assert sorted(r[0] for r in replaced) == sorted(first)
 
-    run = vigie("notify", str(ws), "--reissue", "--large-print", str(request), "--json")
+    run = vigie("notify", str(ws), "--reissue", "--json")  # the request stands
     assert run.code == 0, run.stderr
     doc = run.json()
     assert doc["large_print"] == 2 and doc["letters"] == notified.result["letters"]
     out = Path(doc["out"])
-    with open(out / "manifest.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = _manifest(out)
     big = [row for row in rows if row["large_print"] == "true"]
     assert [row["batch"] for row in big] == ["large-print-0001"] * 2
     assert big[0]["first_page"] == "1" and int(big[1]["first_page"]) % 2 == 1
@@ -192,6 +202,11 @@ def test_reissue_with_large_print_from_the_cli(notified: Notified, tmp_path: Pat
 
     bad = tmp_path / "bad.txt"
     bad.write_text("P-NOBODY\n", encoding="utf-8")
-    failed = vigie("notify", str(ws), "--reissue", "--large-print", str(bad))
+    failed = vigie("notify", str(ws), "--large-print", str(bad))
     assert_one_line_error(failed)
     assert "bad.txt: line 1: no person or letter with this reference" in failed.stderr
+
+
+def _manifest(out: Path) -> list[dict[str, str]]:
+    with open(out / "manifest.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

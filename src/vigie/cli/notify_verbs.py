@@ -76,13 +76,14 @@ def notify_run(
     no usable address get no letter and are listed in not_sent.csv. Running again
     changes nothing once letters are issued (see --reissue, --resend). Letters are
     tagged PDF for screen readers; --large-print letters are set in 16 pt on as many
-    sheets as needed (PDF/UA-1), in their own batches, and stay large in later issues.
+    sheets as needed (PDF/UA-1), in their own batches, and stay large in later issues;
+    once letters are out, --large-print alone issues large-print copies for those persons.
 
     \b
     Example:
       vigie notify incident --date 2021-03-01
       vigie notify run incident --template my-template --batch-size 500 --json
-      vigie notify incident --reissue --large-print gros-caracteres.txt
+      vigie notify incident --large-print gros-caracteres.txt
     """
     from vigie.notify.run import NotifyOptions, notify_workspace
 
@@ -102,7 +103,7 @@ def notify_run(
         data = resend_returned(ws, options)
         return Result(data, _resend_text(data))
     data = notify_workspace(ws, options)
-    return Result(data, _text(data))
+    return Result(data, _copies_text(data) if data.get("kind") == "resend" else _text(data))
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -131,6 +132,21 @@ def _text(d: dict[str, Any]) -> str:
     if "channels" in d:
         c = d["channels"]
         lines.insert(2, f"e-mail variants {c['email']:,}, SMS variants {c['sms']:,}")
+    return "\n".join(lines)
+
+
+def _copies_text(d: dict[str, Any]) -> str:
+    """Large-print copies once letters are out (`--large-print` without `--reissue`)."""
+    not_sent = ", ".join(f"{r} {n:,}" for r, n in d["not_sent"].items() if n)
+    if not d["letters"]:
+        return f"no large-print letter: the persons named get no letter ({not_sent})"
+    lines = [
+        f"{d['letters']:,} large-print letters (issue {d['issue']}), each replacing the "
+        "person's latest letter; the codes already mailed stay valid",
+        f"letters:  {d['out']}  ({PERSONAL})",
+    ]
+    if not_sent:
+        lines.insert(1, f"no letter for {not_sent}")
     return "\n".join(lines)
 
 

@@ -6,17 +6,25 @@ printed at the foot of a letter already sent (`L01-000123`), or a person id (the
 reference a line (blank lines and `#` comments skipped), or a CSV whose header has a
 `person_id` or `letter_id` column. A request stands: the person's letters in later
 issues (`--reissue`, `--resend`) are printed large too.
+
+Before the first issue the file marks letters of that issue; once letters are out it
+makes a small issue of large-print copies (kind `resend`: the filings count only the
+main issue), each replacing the person's latest letter, with a new code (the old one
+stays valid).
 """
 
 from __future__ import annotations
 
 import csv
+import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from vigie.errors import InputError
-from vigie.workspace import table_exists
+from vigie.workspace import Workspace, table_exists
 
 COLUMNS = ("person_id", "letter_id")
 PREFIX = "large-print-"  # batch names of large-print letters (manifest, notify_letters)
@@ -104,3 +112,48 @@ def standing(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
         "SELECT DISTINCT person_id FROM notify_letters WHERE starts_with(batch, ?)", [PREFIX]
     ).fetchall()
     return frozenset(r[0] for r in rows)
+
+
+def issue_copies(ws: Workspace, options: Any, path: Path) -> dict[str, Any]:
+    """Once letters are out: a large-print copy for each person the file names."""
+    from vigie.notify import codes
+    from vigie.notify.issue import write_issue
+    from vigie.notify.people import load_people, plan
+    from vigie.notify.run import _next_issue, issue_spec
+
+    started = time.monotonic()
+    facts = ws.facts()
+    with ws.connect() as con:
+        wanted = resolve(con, path)
+        spec = issue_spec(ws, facts, options, _next_issue(con), "resend")
+        spec = replace(spec, large_print=wanted)
+        planned, not_sent = plan(load_people(con, spec.inc.letter_date))
+        chosen = [p for p in planned if p.person.person_id in wanted]
+        skipped = [(pid, reason) for pid, reason in not_sent if pid in wanted]
+        latest = dict(
+            con.execute(
+                "SELECT person_id, arg_max(letter_id, issue) FROM notify_letters "
+                "WHERE list_contains(?, person_id) GROUP BY 1",
+                [sorted(wanted)],
+            ).fetchall()
+        )
+        secret = codes.load_secret(con, create=True)
+        assert secret is not None
+        outcome = write_issue(con, spec, chosen, skipped, secret, latest) if chosen else None
+        letters = outcome.letters if outcome else 0
+        counts = {"letters": letters, "not_sent": len(skipped)}
+        ws.record("notify large-print", {"issue": spec.issue}, counts, started=started, con=con)
+    reasons: dict[str, int] = {}
+    for _, reason in skipped:
+        reasons[reason] = reasons.get(reason, 0) + 1
+    return {
+        "letters": letters,
+        "large_print": letters,
+        "persons": len(wanted),
+        "not_sent": reasons,
+        "issue": spec.issue if outcome else None,
+        "kind": "resend",
+        "out": str(spec.out) if outcome else None,
+        "batches": outcome.batches if outcome else 0,
+        "already_issued": False,
+    }

@@ -95,12 +95,10 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
     with ws.connect() as con:
         records.ensure_tables(con)
         done = [i for i in records.issues(con) if i.kind in ("initial", "reissue")]
+    if done and options.large_print and not options.reissue:
+        return large_print.issue_copies(ws, options, options.large_print)
+    with ws.connect() as con:
         if done and not options.reissue:
-            if options.large_print:
-                raise ConfigError(
-                    f"--large-print: letters are already issued (issue {done[-1].issue}): add "
-                    "--reissue for a new issue where these persons' letters are in large print"
-                )
             last = done[-1]
             result = _summary(con, last.issue, last.letters, Path(last.out))
             result["already_issued"] = True
