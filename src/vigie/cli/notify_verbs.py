@@ -96,6 +96,8 @@ def notify_run(
         reissue=reissue,
         large_print=large_print,
     )
+    if resend and large_print:
+        raise ConfigError("--resend and --large-print: run one, then the other")
     ws = open_workspace(workspace)
     if resend:
         from vigie.notify.tracking import resend_returned
