@@ -10,11 +10,12 @@ characters (headers folded too), as RFC 5322 recommends.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import textwrap
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from email import quoprimime
 from email.utils import format_datetime
 from pathlib import Path
@@ -51,20 +52,31 @@ def wrap(text: str) -> str:
 
 
 def email_text(c: Contact, inc: IncidentText) -> str:
-    whose = "de votre enfant" if c.minor else "vous concernant"
+    # Letters differ only by reference and code, each on a short line of its own: the text
+    # is wrapped once per sender (textwrap costs more than the rest of a message).
+    frame = _email_frame(c.sender, c.dpo, c.minor, inc.letter_date)
+    return frame.replace(_REF, c.letter_id).replace(_CODE, c.code)
+
+
+_REF, _CODE = "\x01ref\x01", "\x01code\x01"
+
+
+@functools.lru_cache(maxsize=1024)
+def _email_frame(sender: str, dpo: str, minor: bool, letter_date: date) -> str:
+    whose = "de votre enfant" if minor else "vous concernant"
     return wrap(
         "Madame, Monsieur,\n\n"
-        f"Des données {whose} figurent dans un fichier de patients de {c.sender} copié sans "
+        f"Des données {whose} figurent dans un fichier de patients de {sender} copié sans "
         "autorisation puis diffusé. Nous vous adressons un courrier par la poste, daté du "
-        f"{french_date(inc.letter_date)}, qui détaille les informations concernées et ce que "
+        f"{french_date(letter_date)}, qui détaille les informations concernées et ce que "
         "nous vous conseillons de faire.\n\n"
-        f"Référence du courrier : {c.letter_id}\n"
-        f"Code de vérification : {c.code}\n"
+        f"Référence du courrier : {_REF}\n"
+        f"Code de vérification : {_CODE}\n"
         "Ce code permet de vérifier que ce message et le courrier viennent bien de nous.\n\n"
         "Ce message ne contient aucun lien et aucune pièce jointe. Nous ne vous demanderons "
         "jamais de mot de passe ni de coordonnées bancaires, par courriel, SMS ou téléphone. "
         "Méfiez-vous des messages qui reprennent vos informations pour paraître crédibles.\n\n"
-        f"Pour toute question : {c.dpo}\n\n{c.sender}\n"
+        f"Pour toute question : {dpo}\n\n{sender}\n"
     )
 
 
