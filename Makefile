@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fuzz check lint types bench fixtures clean
+.PHONY: demo test fuzz crash check lint types bench fixtures clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -24,6 +24,13 @@ FUZZ_SECONDS ?= 120
 fuzz: $(STAMP)
 	VIGIE_FUZZ_SECONDS=$(FUZZ_SECONDS) VIGIE_FUZZ_REPORT=fuzz-report.txt VIGIE_FUZZ_FINDINGS=fuzz-findings \
 		$(BIN)/python -m pytest -m fuzz tests/fuzz
+
+# Every writing stage killed with SIGKILL at many random moments (2 per stage in
+# `make test`), re-run, and compared with an uninterrupted run; summary in crash-report.txt.
+CRASH_POINTS ?= 20
+crash: $(STAMP)
+	VIGIE_CRASH_POINTS=$(CRASH_POINTS) $(BIN)/python -m pytest tests/crash > crash-report.txt; \
+		status=$$?; cat crash-report.txt; exit $$status
 
 check: lint types
 

@@ -52,3 +52,70 @@ def test_empty_controller_is_refused(workspace: Workspace, tmp_path: Path) -> No
 
 def test_no_registries_yet(workspace: Workspace) -> None:
     assert list_registries(workspace) == []
+
+
+def _index(folder: Path, lines: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "a.csv").write_text("nir;nom\n1;A\n2;B\n")
+    (folder / "b.csv").write_text("nir;nom\n3;C\n")
+    index = folder / "controllers.csv"
+    index.write_text(lines)
+    return index
+
+
+def test_an_index_loads_every_registry_with_one_open_and_one_audit_entry(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from vigie.registry import add_registries
+
+    index = _index(tmp_path / "reg", "controller,file,finess\nBiolab,a.csv,1\nOcéalab,b.csv,2\n")
+    before = len(read_entries(workspace.audit_path))
+    report = add_registries(workspace, index).as_dict()
+    assert [(f["controller"], f["rows_stored"]) for f in report["files"]] == [
+        ("Biolab", 2),
+        ("Océalab", 1),
+    ]
+    assert list_registries(workspace) == [
+        ("Biolab", "registry__biolab", 2),
+        ("Océalab", "registry__ocealab", 1),
+    ]
+    entries = read_entries(workspace.audit_path)[before:]
+    assert [e["verb"] for e in entries] == ["registry add"]
+    assert [f["controller"] for f in entries[0]["params"]["files"]] == ["Biolab", "Océalab"]
+    again = add_registries(workspace, index).as_dict()  # the same index again: no-op
+    assert all(f["skipped"] for f in again["files"])
+
+
+@pytest.mark.parametrize(
+    ("lines", "fault"),
+    [
+        ("controleur,fichier\nBiolab,a.csv\n", "line 1: the index lacks the column(s) controller"),
+        ("controller,file\nBiolab,a.csv\n,b.csv\n", "line 3: empty controller or file"),
+        ("controller,file\nBiolab,absent.csv\n", "line 2: no such file 'absent.csv'"),
+        ("controller,file\n", "the index lists no registry"),
+    ],
+)
+def test_a_bad_index_stops_before_loading_anything(
+    workspace: Workspace, tmp_path: Path, lines: str, fault: str
+) -> None:
+    from vigie.registry import add_registries
+
+    index = _index(tmp_path / "reg", lines)
+    with pytest.raises(InputError) as error:
+        add_registries(workspace, index)
+    assert fault in str(error.value) and str(index) in str(error.value)
+    assert list_registries(workspace) == []
+
+
+def test_registry_add_cli_with_an_index(tmp_path: Path) -> None:
+    from tests.cli.runner import assert_one_line_error, vigie
+
+    ws = tmp_path / "ws"
+    assert vigie("init", str(ws)).code == 0
+    index = _index(tmp_path / "reg", "controller,file\nBiolab,a.csv\nOcéalab,b.csv\n")
+    run = vigie("registry", "add", str(ws), "--index", str(index), "--json")
+    assert run.code == 0, run.stderr
+    assert len(run.json()["files"]) == 2
+    assert_one_line_error(vigie("registry", "add", str(ws), "--index", str(index),
+                                "--controller", "Biolab"))  # fmt: skip
+    assert_one_line_error(vigie("registry", "add", str(ws), "--controller", "Biolab"))

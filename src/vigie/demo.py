@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import shutil
 import time
@@ -61,7 +60,7 @@ def run_demo(
         report.stages.append(StageTiming(stage, time.monotonic() - start, summary))
 
     from vigie.ingest import ingest_files
-    from vigie.registry import add_registry
+    from vigie.registry import add_registries
     from vigie.synth import generate
 
     timed("synth", lambda: _synth_summary(generate(incident, persons=persons, seed=seed)))
@@ -77,12 +76,8 @@ def run_demo(
     timed("ingest", lambda: _ingest_summary(ingest_files(ws, leak_files)))
 
     def registries() -> dict[str, Any]:
-        files = rows = 0
-        for controller, path in _controllers(incident / "registries"):
-            result = add_registry(ws, controller, path)
-            files += 1
-            rows += sum(f.rows_stored for f in result.files)
-        return {"files": files, "rows": rows}
+        result = add_registries(ws, incident / "registries" / "controllers.csv")
+        return {"files": len(result.files), "rows": sum(f.rows_stored for f in result.files)}
 
     timed("registry", registries)
     for stage, action in _later_stages(ws, incident):
@@ -188,14 +183,6 @@ def _day_after_awareness(ws: Workspace) -> datetime | None:
     if isinstance(aware, str):
         aware = datetime.fromisoformat(aware)
     return aware + timedelta(days=1) if isinstance(aware, datetime) else None
-
-
-def _controllers(registry_dir: Path) -> list[tuple[str, Path]]:
-    index = registry_dir / "controllers.csv"
-    if not index.is_file():
-        raise ConfigError(f"{index}: missing; synth writes it")
-    with index.open(encoding="utf-8", newline="") as handle:
-        return [(row["controller"], registry_dir / row["file"]) for row in csv.DictReader(handle)]
 
 
 def _synth_summary(summary: Any) -> dict[str, Any]:

@@ -9,13 +9,21 @@ class VigieError(Exception):
     exit_code = 1
 
 
+def printable(text: str) -> str:
+    """A file name or place on one line: control characters (a newline in a file name)
+    written as escapes, so an error stays the one line it must be."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 class InputError(VigieError):
     """Bad input data: names the file, the place and the fault."""
 
     exit_code = 3
 
     def __init__(self, message: str, *, path: object | None = None, where: str | None = None):
-        parts = [str(p) for p in (path, where) if p]
+        parts = [printable(str(p)) for p in (path, where) if p]
         super().__init__(": ".join([*parts, message]))
         self.path = path
         self.where = where

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 import duckdb
 
 from vigie.errors import InputError
+from vigie.spreadsheet import csv_bytes
 from vigie.workspace import Workspace, quote_ident, table_names
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -57,9 +58,16 @@ def list_tables(ws: Workspace) -> list[tuple[str, int]]:
 
 
 def export_table(
-    ws: Workspace, table: str, fmt: str, output: Path, *, overwrite: bool = False
+    ws: Workspace,
+    table: str,
+    fmt: str,
+    output: Path,
+    *,
+    overwrite: bool = False,
+    spreadsheet_safe: bool = False,
 ) -> Exported:
-    """Write `table` to `output` in `fmt`; refuses to replace a file unless `overwrite`."""
+    """Write `table` to `output` in `fmt`; refuses to replace a file unless `overwrite`.
+    `spreadsheet_safe` (CSV): no cell runs as a formula (vigie.spreadsheet); else exact."""
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     output = Path(output)
@@ -73,10 +81,21 @@ def export_table(
         name = _resolve(con, table)
         columns = _columns(con, name)
         writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
-        rows = _write_private(output, lambda handle: writer(con, name, columns, handle))
-        # Personal data leaving the encrypted store is accounted for.
-        ws.record(
-            "export", {"table": name, "format": fmt, "output": str(output)}, {"rows": rows}, con=con
+        if fmt == "csv" and spreadsheet_safe:
+            writer = _write_safe_csv
+
+        def account(rows: int) -> None:
+            # Personal data leaving the encrypted store is accounted for before the file
+            # appears: a run killed in between leaves an entry, never an unaudited file.
+            ws.record(
+                "export",
+                {"table": name, "format": fmt, "output": str(output), "safe": spreadsheet_safe},
+                {"rows": rows},
+                con=con,
+            )
+
+        rows = _write_private(
+            output, lambda handle: writer(con, name, columns, handle), before_place=account
         )
     return Exported(name, fmt, output, rows, [c for c, _ in columns])
 
@@ -100,14 +119,19 @@ def _count(con: duckdb.DuckDBPyConnection, name: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchall()[0][0])
 
 
-def _write_private(output: Path, write: Any) -> int:
-    """Write through a 0600 temporary file beside `output`, then move it into place."""
+def _write_private(output: Path, write: Any, before_place: Any = None) -> int:
+    """Write through a 0600 temporary file beside `output`, then move it into place
+    (`before_place(rows)` runs just before the move)."""
+    for stale in output.parent.glob(f".{output.name}.*.partial"):
+        stale.unlink(missing_ok=True)  # left by an export killed mid-way (personal data)
     partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.fchmod(fd, 0o600)  # whatever the umask, and if a stale partial was there
         with os.fdopen(fd, "wb") as handle:
             rows: int = write(handle)
+        if before_place is not None:
+            before_place(rows)
         os.replace(partial, output)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -152,6 +176,19 @@ def _write_csv(
         lines = [",".join(map(csv_field, values)) for values in zip(*texts, strict=True)]
         handle.write(("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
         rows += len(lines)
+    return rows
+
+
+def _write_safe_csv(
+    con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]], handle: BinaryIO
+) -> int:
+    handle.write(csv_bytes([c for c, _ in columns], []))
+    rows = 0
+    for batch in _batches(con, _select(name, columns, {"VARCHAR"})):
+        texts = [column.to_pylist() for column in batch.columns]
+        values = list(zip(*texts, strict=True))
+        handle.write(csv_bytes(None, values))
+        rows += len(values)
     return rows
 
 

@@ -24,6 +24,7 @@ ELEMENTS: tuple[str, ...] = (
     "health.blood_group",
     "health.hiv",
     "health.pregnancy",
+    "health.sexual",  # sexual and reproductive health: STI screening, contraception
     "health.cancer",
     "health.genetic",
     "health.treatment",
@@ -33,6 +34,42 @@ ELEMENTS: tuple[str, ...] = (
     "credentials.password",
     "text.free",
 )
+
+
+# Each element's name for professionals (the report, the filings); the letters' everyday
+# French for the person is notify/wording.py.
+ELEMENT_LABELS_FR: dict[str, str] = {
+    "identity.last_name": "Nom d'usage",
+    "identity.first_name": "Prénoms",
+    "identity.birth_name": "Nom de naissance",
+    "identity.birth_date": "Date de naissance",
+    "identity.sex": "Sexe",
+    "identity.birth_place": "Lieu de naissance",
+    "national_id.nir": "NIR (n° de sécurité sociale)",
+    "national_id.ins": "INS (identifiant national de santé)",
+    "national_id.other": "Autre numéro national",
+    "contact.address": "Adresse postale",
+    "contact.postcode": "Code postal",
+    "contact.city": "Commune",
+    "contact.phone": "Téléphone",
+    "contact.email": "Adresse électronique",
+    "financial.iban": "IBAN",
+    "insurance.number": "N° d'assurance / mutuelle",
+    "provider.prescriber": "Médecin prescripteur",
+    "care.exam": "Examen au laboratoire (fait et date)",
+    "health.blood_group": "Groupe sanguin",
+    "health.hiv": "Statut VIH",
+    "health.pregnancy": "Grossesse",
+    "health.sexual": "Santé sexuelle (IST, contraception)",
+    "health.cancer": "Cancer",
+    "health.genetic": "Données génétiques",
+    "health.treatment": "Traitements",
+    "health.diagnosis": "Diagnostics",
+    "health.result": "Résultats d'analyses",
+    "health.other": "Autres données de santé",
+    "credentials.password": "Mots de passe",
+    "text.free": "Texte libre (commentaires)",
+}
 
 
 def category(element: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from vigie.assess.inputs import categories_of, workspace_inputs
@@ -93,7 +93,9 @@ def test_assess_workspace_stores_tiers_history_register_and_audit(tmp_path: Path
     assert first.case.persons == 6
     assert "minors" in first.case.categories
     assert any("data_categories issues de scan" in a for a in first.assumptions)
-    _, entry2 = assess_workspace(ws, now=NOW)
+    _, again = assess_workspace(ws, now=NOW)  # the same assessment (a re-run after a kill)
+    assert again == entry  # is recorded once
+    _, entry2 = assess_workspace(ws, now=NOW + timedelta(hours=1))
     assert entry2 != entry
     with ws.connect() as con:
         risk = dict(con.execute("SELECT person_id, tier FROM person_risk").fetchall())
@@ -114,8 +116,8 @@ def test_assess_workspace_stores_tiers_history_register_and_audit(tmp_path: Path
     assert len(register["history"]) == 2
     assert register["decisions"]["notify_sa"]["required"] is True
     verbs = [json.loads(line)["verb"] for line in ws.audit_path.read_text().splitlines()]
-    assert verbs == ["init", "assess", "assess"]
-    assert ws.verify_audit() == 3
+    assert verbs == ["init", "assess", "assess", "assess"]
+    assert ws.verify_audit() == 4
 
 
 def test_facts_file_wins_over_scan_but_the_gap_is_said(tmp_path: Path) -> None:

@@ -84,12 +84,13 @@ def test_no_learned_m_below_the_floor_and_vetoes_kept() -> None:
 
 
 def test_model_digest_ignores_splinks_random_linker_uid() -> None:
-    from vigie.link.train import PAIRS, finish
+    from vigie.link.train import PAIRS, Training, finish
 
     con = duckdb.connect()
     con.execute(f"CREATE TABLE {PAIRS} (pair INTEGER)")
-    first = finish(con, {"linker_uid": "j0kuy19a", "m": 0.9}, {})
-    again = finish(con, {"linker_uid": "bkbr025g", "m": 0.9}, {})
-    other = finish(con, {"linker_uid": "bkbr025g", "m": 0.8}, {})
+    training = Training(True, True, [], [])
+    first = finish(con, {"linker_uid": "j0kuy19a", "m": 0.9}, {}, training)
+    again = finish(con, {"linker_uid": "bkbr025g", "m": 0.9}, {}, training)
+    other = finish(con, {"linker_uid": "bkbr025g", "m": 0.8}, {}, training)
     assert first.digest == again.digest != other.digest
     assert "linker_uid" not in first.model

@@ -48,3 +48,22 @@ def notified(tmp_path_factory: pytest.TempPathFactory, notify_keys: Path) -> Not
         options = NotifyOptions(batch_size=120, processes=2, letter_date=LETTER_DATE)
         result = notify_workspace(ws, options)
     return Notified(report.workspace, root / "demo" / "incident" / "truth", result)
+
+
+@dataclass(frozen=True)
+class RenderedVariants:
+    """Every letter variant (letter_variants.py) and the text of each page as printed."""
+
+    variants: list[Any]
+    pages: list[str]
+
+
+@pytest.fixture(scope="session")
+def rendered_variants(tmp_path_factory: pytest.TempPathFactory) -> RenderedVariants:
+    """Each variant rendered once through the real Typst path (~5 s for all of them)."""
+    from tests.notify.letter_variants import letter_variants, render
+    from tests.notify.pdftext import page_texts
+
+    variants = letter_variants()
+    pdf = render(variants, tmp_path_factory.mktemp("letter-variants"))
+    return RenderedVariants(variants, page_texts(pdf, printed=True))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -19,18 +20,38 @@ class Line:
     bottom_mm: float
 
 
-def page_texts(pdf: Path) -> list[str]:
+# The letters are printed with French typography (vigie/french.py `typographic`); tests
+# about wording read them back as typed: straight apostrophes, ordinary spaces.
+_AS_TYPED = str.maketrans({"\u2019": "'", "\u00a0": " ", "\u202f": " "})
+
+
+def page_texts(pdf: Path, *, printed: bool = False) -> list[str]:
+    """The text of each page, as typed (default) or exactly as printed (`printed=True`:
+    typographic apostrophes and no-break spaces kept)."""
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        return [
+        texts = [
             doc[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(len(doc))
         ]
     finally:
         doc.close()
+    return texts if printed else [t.translate(_AS_TYPED) for t in texts]
 
 
-def page_lines(pdf: Path, index: int) -> list[Line]:
-    """The text lines of one page with their boxes, in mm from the top-left corner."""
+def paragraphs(page: str) -> list[str]:
+    """A page's text cut into paragraphs and list items: a line that wraps ends with the
+    space it was broken at; a line that ends a paragraph does not."""
+    found = []
+    for block in re.split(r"(?<! )\n", page):
+        text = re.sub(r"[ \t\r\n]+", " ", block.removeprefix("•")).strip()  # keeps no-break spaces
+        if text:
+            found.append(text)
+    return found
+
+
+def page_lines(pdf: Path, index: int, *, printed: bool = False) -> list[Line]:
+    """The text lines of one page with their boxes, in mm from the top-left corner; the
+    text as typed unless `printed` (see page_texts)."""
     doc = pdfium.PdfDocument(str(pdf))
     try:
         page = doc[index]
@@ -48,7 +69,9 @@ def page_lines(pdf: Path, index: int) -> list[Line]:
             chars.append((ch, text.get_charbox(i)))
         if chars:
             lines.append(_line(chars, height))
-        return lines
+        if printed:
+            return lines
+        return [replace(line, text=line.text.translate(_AS_TYPED)) for line in lines]
     finally:
         doc.close()
 

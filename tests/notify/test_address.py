@@ -64,7 +64,12 @@ def test_address_is_formatted_to_the_norm(address: str, expected: tuple[str, ...
 
 def test_minor_is_written_to_the_legal_representatives() -> None:
     block = format_address(_r("1 rue A", first_names="Lucas Paul", surname="Martin", minor=True))
-    assert block == ("Aux représentants légaux de", "Lucas MARTIN", "1 RUE A", "35000 RENNES")
+    assert block == (
+        "Aux représentants légaux de l'enfant",
+        "Lucas MARTIN",
+        "1 RUE A",
+        "35000 RENNES",
+    )
 
 
 def test_long_first_name_falls_back_to_its_initial() -> None:

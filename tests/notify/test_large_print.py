@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 import shutil
 import statistics
 from collections import Counter
@@ -17,11 +18,14 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from tests.cli.runner import assert_one_line_error, vigie
-from tests.notify.conftest import Notified
+from tests.notify.conftest import LETTER_DATE, Notified
+from tests.notify.letter_variants import Variant, letter_id, letter_variants, render
 from tests.notify.pdftext import page_lines, page_texts
 from tests.notify.test_templates import _jobs
 from vigie.errors import InputError
 from vigie.notify import large_print, letters
+from vigie.notify.minors import VARIANTS
+from vigie.notify.run import NotifyOptions, notify_workspace
 from vigie.workspace import Workspace
 
 ADDRESS = ["Mme Anne TEST", "1 RUE A", "35000 RENNES"]
@@ -32,10 +36,8 @@ def _render(tmp_path: Path, large: bool) -> Path:
     parts, jobs = _jobs(tmp_path)
     job = jobs[0]
     if large:
-        fields = {item["kind"]: {"kind": item["kind"], "fields": item["fields"]}
-                  for item in parts.items}  # fmt: skip
-        one = [{**live, "parts": fields} for live in job.letters]
-        job = letters.BatchJob("large-print-0001", tmp_path / "large.pdf", one, large_print=True)
+        job = letters.BatchJob("large-print-0001", tmp_path / "large.pdf", job.letters,
+                               large_print=True)  # fmt: skip
     build = tmp_path / "build"
     letters.prepare_build(letters.DEFAULT_TEMPLATE_DIR, build, parts)
     assert [name for name, _ in letters.render_batches([job], build, processes=1)] == [job.name]
@@ -94,8 +96,9 @@ def test_large_print_is_pdf_ua_1_with_real_headings(large: Path) -> None:
         meta = pdf.open_metadata()
         assert meta.get("pdfuaid:part") == "1"
         tags = Counter(str(e.S) for e in _elements(pdf.Root.StructTreeRoot))
-    assert tags["/H1"] >= 3 * 6  # subject and the parts' headings, in every letter
+    assert tags["/H1"] == 3 and tags["/H2"] == 3 * 6  # the subject, the parts' headings
     assert tags["/L"] >= 3 * 2  # lists stay lists
+    assert tags["/Figure"] == 3  # the QR codes; the parts are text
 
 
 def _elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
@@ -105,6 +108,65 @@ def _elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             found += [kid, *_elements(kid)]
     return found
+
+
+_FOOTER = re.compile(r"Réf\. (L\d{2}-\d{6}) page \d+/\d+")
+
+
+def _letters(pdf: Path) -> dict[str, str]:
+    """Each letter's words, read from all its pages, footers left out (they are layout)."""
+    found: dict[str, list[str]] = {}
+    for page in page_texts(pdf):
+        footer = _FOOTER.search(page)
+        if footer:  # a blank verso has none
+            found.setdefault(footer.group(1), []).append(_FOOTER.sub(" ", page))
+    words = {lid: " ".join(" ".join(pages).split()) for lid, pages in found.items()}
+    # a web address may be broken after a dot or a slash, as print does
+    return {lid: re.sub(r"(https?://\S*[./]) (?=[a-z])", r"\1", text)
+            for lid, text in words.items()}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def every_variant(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Variant], Path, Path]:
+    """The longest letter of each variant (adult, minor, minor_generic, minor_own), rendered
+    standard and in large print (the standard in an accessible batch, as a run with both
+    options makes them)."""
+    longest: dict[str, Variant] = {}
+    for variant in letter_variants():
+        kind = variant.planned.variant
+        if kind not in longest or len(variant.planned.named) > len(longest[kind].planned.named):
+            longest[kind] = variant
+    chosen = [longest[kind] for kind in VARIANTS]
+    out = tmp_path_factory.mktemp("variants")
+    standard = render(chosen, out / "standard", accessible=True)
+    return chosen, standard, render(chosen, out / "large", large_print=True)
+
+
+def test_every_variant_in_large_print_says_what_its_standard_letter_says(
+    every_variant: tuple[list[Variant], Path, Path],
+) -> None:
+    chosen, standard, large = every_variant
+    assert [v.planned.variant for v in chosen] == list(VARIANTS)
+    expected, found = _letters(standard), _letters(large)
+    assert list(found) == [letter_id(i) for i in range(len(chosen))]
+    for i, variant in enumerate(chosen):
+        assert found[letter_id(i)] == expected[letter_id(i)], variant.name
+    generic = found[letter_id(VARIANTS.index("minor_generic"))]
+    assert "des informations de santé" in generic and "VIH" not in generic
+    own = found[letter_id(VARIANTS.index("minor_own"))]
+    assert "représentants légaux" not in own and "VIH" in own
+
+
+def test_every_variant_in_large_print_is_16_pt_on_its_own_sheets(
+    every_variant: tuple[list[Variant], Path, Path],
+) -> None:
+    _, _, large = every_variant
+    pages = page_texts(large)
+    starts = [i for i, text in enumerate(pages) if re.search(r"page 1/\d", text)]
+    assert len(starts) == len(VARIANTS) and all(i % 2 == 0 for i in starts)
+    assert all(_body_size(large, i + 1) >= 16 for i in starts)
+    with pikepdf.open(large) as pdf:
+        assert pdf.open_metadata().get("pdfuaid:part") == "1"
 
 
 @pytest.fixture
@@ -210,3 +272,52 @@ def test_large_print_copies_then_reissue_from_the_cli(notified: Notified, tmp_pa
 def _manifest(out: Path) -> list[dict[str, str]]:
     with open(out / "manifest.csv", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+@pytest.mark.slow
+def test_large_print_with_accessible_for_every_variant_in_a_run(
+    notified: Notified, tmp_path: Path, notify_env: Path
+) -> None:
+    """A run with both options: the persons named get large print whatever their variant
+    (the minors' policy still decides whom it is written to), the others accessible letters;
+    every batch is tagged."""
+    from tests.notify.test_minors import TELLING, _two_minors
+
+    copy = tmp_path / "ws"
+    shutil.copytree(notified.workspace, copy)
+    ws = Workspace.open(copy)
+    with ws.connect() as con:
+        young, older = _two_minors(con)
+        for pid in (young, older):  # an HIV test among what leaked about them
+            con.execute("INSERT INTO person_exposure VALUES (?, 'health.hiv')", [pid])
+        kinds = dict(con.execute("SELECT person_id, variant FROM notify_letters").fetchall())
+    adult = next(p for p, v in kinds.items() if v == "adult")
+    minor = next(p for p, v in kinds.items() if v == "minor" and p not in (young, older))
+    request = tmp_path / "gros-caracteres.csv"
+    request.write_text(f"person_id\n{adult}\n{minor}\n{young}\n{older}\n", encoding="utf-8")
+    options = NotifyOptions(batch_size=120, processes=1, letter_date=LETTER_DATE, reissue=True,
+                            accessible=True, large_print=request)  # fmt: skip
+    result = notify_workspace(ws, options)
+    assert result["large_print"] == 4 and result["accessible"] is True
+    out = Path(result["out"])
+    rows = {row["letter_id"]: row for row in _manifest(out)}
+    big = {lid: row for lid, row in rows.items() if row["large_print"] == "true"}
+    assert sorted(row["variant"] for row in big.values()) == sorted(VARIANTS)
+    assert {row["batch"] for row in big.values()} == {"large-print-0001"}
+    for pdf in (out / "letters").glob("*.pdf"):
+        with pikepdf.open(pdf) as doc:
+            assert "/StructTreeRoot" in doc.Root, pdf.name
+    texts = _letters(out / "letters" / "large-print-0001.pdf")
+    assert set(texts) == set(big)
+    by_variant = {row["variant"]: texts[lid] for lid, row in big.items()}
+    assert "Aux représentants légaux de l'enfant" in by_variant["minor_generic"]
+    assert not [word for word in TELLING if word in by_variant["minor_generic"]]
+    assert "représentants légaux" not in by_variant["minor_own"]
+    assert "Aux représentants légaux de l'enfant" in by_variant["minor"]
+    with ws.connect(read_only=True) as con:
+        review = con.execute(
+            "SELECT letter_id FROM notify_minors_review WHERE issue = ? AND person_id = ?",
+            [result["issue"], young],
+        ).fetchall()
+    generic = [lid for lid, row in big.items() if row["variant"] == "minor_generic"]
+    assert [r[0] for r in review] == generic

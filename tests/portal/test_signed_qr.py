@@ -42,13 +42,19 @@ def test_qr_on_a_letter_verifies_offline_with_the_bundle(built: Portal, tmp_path
     assert run.code == 0 and run.json()["signature_valid"] is True
 
 
+def _other_first(signature: str) -> str:
+    """The signature with its first character changed (6 whole bits of its first byte: the
+    last character's low bits may be padding a lax decoder ignores)."""
+    return ("B" if signature[0] != "B" else "C") + signature[1:]
+
+
 @pytest.mark.parametrize("field", ["l", "e", "d", "p", "i", "s"])
 def test_any_altered_field_breaks_the_signature(built: Portal, tmp_path: Path, field: str) -> None:
     text = _scanned(built, tmp_path)
     head, query = text.rsplit(" ", 1)
     parts = dict(p.split("=", 1) for p in query.split("&"))
     parts[field] = {"l": "L01-000002", "e": "Autre", "d": "20210302", "p": "75001",
-                    "i": "Z.Z.", "s": parts["s"][:-2] + "AA"}[field]  # fmt: skip
+                    "i": "Z.Z.", "s": _other_first(parts["s"])}[field]  # fmt: skip
     forged = head + " " + "&".join(f"{k}={v}" for k, v in parts.items())
     public = load_bundle(built.bundle).public_key("qr_signing")
     assert public is not None and check_text(public, forged)[1] is None

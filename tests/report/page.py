@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -47,3 +48,45 @@ class ReportPage(HTMLParser):
 
 def as_dict(pairs: list[tuple[Any, Any]]) -> dict[str, int]:
     return {str(k): int(v) for k, v in pairs}
+
+
+_BLOCKS = {"p", "div", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "tr", "title",
+           "figcaption", "summary", "footer", "header", "section", "table", "ul", "br"}  # fmt: skip
+_HIDDEN = {"style", "script", "svg"}  # the charts' SVG holds labels and numbers, no prose
+
+
+class _Paragraphs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.current: list[str] = []
+        self.hidden = 0
+
+    def flush(self) -> None:
+        text = re.sub(r"[ \t\r\n]+", " ", "".join(self.current)).strip()
+        if text:
+            self.found.append(text)
+        self.current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in _HIDDEN
+        if tag in _BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in _HIDDEN
+        if tag in _BLOCKS:
+            self.flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.current.append(data)
+
+
+def paragraphs(page: str) -> list[str]:
+    """The report's text as a reader sees it, one entry per block (paragraph, list item,
+    table cell, heading), no-break spaces kept; chart drawings left out."""
+    parser = _Paragraphs()
+    parser.feed(page)
+    parser.flush()
+    return parser.found

@@ -65,6 +65,8 @@ LIMITS = {
     "street": 5 + 8,
     "prescriber": 3,
     "password": 3,
+    "analyte": 0,  # a lab result is health data: nothing of it shown
+    "lab_value": 0,
 }
 
 

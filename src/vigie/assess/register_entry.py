@@ -66,10 +66,29 @@ def write_entry(out_dir: Path, assessment: Assessment) -> Path:
     stamp = assessment.assessed_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = folder / f"entry-{stamp}.json"
     n = 1
-    while path.exists():
+    while path.exists() and _read(path) != entry:
         n += 1
         path = folder / f"entry-{stamp}-{n}.json"
+    if path.exists():  # the same entry, written by a run killed before it ended
+        return path if _listed(folder / CURRENT, path.name) else _append(folder, entry, path)
     _write_json(path, entry)
+    return _append(folder, entry, path)
+
+
+def _read(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def _listed(current: Path, name: str) -> bool:
+    doc = _read(current)
+    history = doc.get("history", []) if isinstance(doc, dict) else []
+    return any(isinstance(h, dict) and h.get("file") == name for h in history)
+
+
+def _append(folder: Path, entry: dict[str, Any], path: Path) -> Path:
     current = folder / CURRENT
     history: list[dict[str, Any]] = []
     if current.is_file():

@@ -49,10 +49,19 @@ def assess_workspace(
             except duckdb.Error as exc:
                 raise _table_error(ws, exc) from None
             con.execute(_HISTORY_DDL)
-            con.execute(
-                "INSERT INTO assessments VALUES (?, now(), ?, ?)",
-                [assessment.assessed_at, digest, json.dumps(assessment.to_dict(), default=str)],
-            )
+            decision = json.dumps(assessment.to_dict(), default=str)
+            # The same assessment again (a re-run after a kill, the same --now and facts)
+            # is recorded once.
+            known = con.execute(
+                "SELECT 1 FROM assessments WHERE assessed_at = ? AND facts_digest = ? "
+                "AND decision::VARCHAR = ?",
+                [assessment.assessed_at, digest, decision],
+            ).fetchall()
+            if not known:
+                con.execute(
+                    "INSERT INTO assessments VALUES (?, now(), ?, ?)",
+                    [assessment.assessed_at, digest, decision],
+                )
         entry = write_entry(ws.out_dir, assessment)
         counts = {"severity": assessment.severity.level, **assessment.persons_by_tier}
         params = {"facts_digest": digest, "now": now.isoformat(), "facts": str(path)}

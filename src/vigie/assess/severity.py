@@ -120,6 +120,25 @@ def data_processing_context(case: Case, trace: Trace) -> Factor:
                 f"{ENISA}, scores de base DPC",
             )
         )
+    # Lost, not disclosed: data whose harm is disclosure (fraud, phishing) count as simple
+    # data when nobody else got them (EDPB 01/2021, case 2: a ransomware with no backup
+    # and no exfiltration of customers' and employees' data is notified, not communicated).
+    disclosure_only = {"identity", "contact", "national_id", "financial", "credentials"}
+    if (
+        case.breach_types == frozenset({"availability"})
+        and case.exfiltration is not True
+        and case.categories <= disclosure_only
+        and factor.value > 1
+    ):
+        factor.value = 1
+        factor.reasons.append(
+            trace.fire(
+                "severity.dpc.availability_only",
+                "données perdues, ni copiées ni divulguées : leur risque tient à la "
+                "divulgation, ramené à celui de données simples (1)",
+                f"{ENISA}, contexte DPC; EDPB, lignes directrices 01/2021, cas 2",
+            )
+        )
     if case.sector == "health" and factor.value < HEALTH_CONTEXT_MIN_DPC:
         factor.value = HEALTH_CONTEXT_MIN_DPC
         factor.reasons.append(

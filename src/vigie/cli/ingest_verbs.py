@@ -52,21 +52,39 @@ def registry() -> None:
 
 @registry.command("add")
 @workspace_argument
-@click.option("--controller", required=True, help="The data controller (e.g. the lab).")
-@click.argument("file", type=click.Path(path_type=Path), metavar="FILE")
+@click.option("--controller", help="The data controller (e.g. the lab).")
+@click.option(
+    "--index",
+    type=click.Path(path_type=Path),
+    help="A CSV listing many registries (columns controller, file[, finess]).",
+)
+@click.argument("file", type=click.Path(path_type=Path), metavar="FILE", required=False)
 @verb
-def registry_add(workspace: Path, controller: str, file: Path) -> Result:
+def registry_add(
+    workspace: Path, controller: str | None, index: Path | None, file: Path | None
+) -> Result:
     """Load a controller's patient index (any format ingest reads) as a registry.
 
-    Stored as `registry__<controller>`; the `_registries` view lists them all.
+    Stored as `registry__<controller>`; the `_registries` view lists them all. With
+    --index, every registry an index file lists, in one command (the store is opened
+    once): the index is a CSV with columns controller and file (relative to the index).
 
     \b
     Example:
       vigie registry add incident-2021-02 --controller "Océalab" oceálab-patients.csv
+      vigie registry add incident-2021-02 --index registries/controllers.csv
     """
-    from vigie.registry import add_registry
+    from vigie.registry import add_registries, add_registry
 
     ws = open_workspace(workspace)
+    if index is not None:
+        if controller is not None or file is not None:
+            raise InputError("--index loads every registry it lists: no --controller or FILE")
+        doc = add_registries(ws, index).as_dict()
+        doc["index"] = str(index)
+        return Result(doc, f"index {index}\n" + _files_text(doc["files"]))
+    if controller is None or file is None:
+        raise InputError("give --controller NAME and FILE (or --index INDEX.csv)")
     doc = add_registry(ws, controller, file).as_dict()
     doc["controller"] = controller.strip()
     return Result(doc, f"controller {controller.strip()}\n" + _files_text(doc["files"]))
@@ -84,6 +102,11 @@ def registry_add(workspace: Path, controller: str, file: Path) -> Result:
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--list", "list_", is_flag=True, help="List the tables and their row counts.")
+@click.option(
+    "--spreadsheet-safe",
+    is_flag=True,
+    help="CSV: a cell a spreadsheet would run as a formula (=, +, -, @) gets a leading '.",
+)
 @verb
 def export(
     workspace: Path,
@@ -92,6 +115,7 @@ def export(
     output: Path | None,
     force: bool,
     list_: bool,
+    spreadsheet_safe: bool,
 ) -> Result:
     """Write a store table to CSV, JSON lines or Parquet, values exactly as stored.
 
@@ -99,6 +123,8 @@ def export(
     In CSV (UTF-8), a NULL is an empty unquoted field and an empty string is a quoted
     empty field (""), so the two stay distinct. JSON lines and Parquet keep null as null.
     The file holds personal data: it is created readable by you only (0600).
+    A CSV to open in a spreadsheet: add --spreadsheet-safe (a leaked name such as
+    =HYPERLINK(...) is then shown as text, not run; numbers and phones stay as they are).
 
     \b
     Example:
@@ -115,7 +141,9 @@ def export(
     if table is None or output is None:
         raise InputError("give a TABLE and --output PATH (or --list to see the tables)")
     fmt = fmt or _format_from(output)
-    done = export_table(ws, table, fmt, output, overwrite=force)
+    if spreadsheet_safe and fmt != "csv":
+        raise InputError("--spreadsheet-safe applies to CSV only")
+    done = export_table(ws, table, fmt, output, overwrite=force, spreadsheet_safe=spreadsheet_safe)
     click.echo(
         f"vigie: warning: {done.path} holds personal data from the incident store; "
         "keep it protected and delete it when it is no longer needed",

@@ -51,6 +51,11 @@ def notify() -> None:
 @click.option("--reissue", is_flag=True, help="New letters and codes (old codes stay valid).")
 @click.option("--resend", is_flag=True, help="Letters for returned mail, at a newer address.")
 @click.option(
+    "--accessible",
+    is_flag=True,
+    help="Tagged PDFs for screen readers (French, reading order, QR alt text); ~1.7x slower.",
+)
+@click.option(
     "--large-print",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     metavar="FILE",
@@ -67,6 +72,7 @@ def notify_run(
     verify_url: str | None,
     reissue: bool,
     resend: bool,
+    accessible: bool,
     large_print: Path | None,
 ) -> Result:
     """Write a letter for every notifiable person, and the filings, under WS/out/notify/.
@@ -74,10 +80,10 @@ def notify_run(
     Letters go in batch PDFs sorted by postcode with a manifest.csv for the print house;
     each carries a verification code (`vigie verify`). Deceased persons and persons with
     no usable address get no letter and are listed in not_sent.csv. Running again
-    changes nothing once letters are issued (see --reissue, --resend). Letters are
-    tagged PDF for screen readers; --large-print letters are set in 16 pt on as many
-    sheets as needed (PDF/UA-1), in their own batches, and stay large in later issues;
-    once letters are out, --large-print alone issues large-print copies for those persons.
+    changes nothing once letters are issued (see --reissue, --resend). --accessible
+    letters are tagged PDF for screen readers; --large-print letters are set in 16 pt on
+    as many sheets as needed (PDF/UA-1), in their own batches, and stay large in later
+    issues; once letters are out, --large-print alone issues large-print copies.
 
     \b
     Example:
@@ -94,6 +100,7 @@ def notify_run(
         letter_date=_parse_date(letter_date),
         verify_url=verify_url,
         reissue=reissue,
+        accessible=accessible,
         large_print=large_print,
     )
     if resend and large_print:

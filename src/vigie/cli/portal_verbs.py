@@ -90,19 +90,40 @@ def portal_requests() -> None:
 @portal_requests.command("import")
 @workspace_argument
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--date", "letter_date", metavar="YYYY-MM-DD", help="Date on the answers.")
+@click.option(
+    "--verify-url",
+    metavar="URL",
+    help="Verification page on the letters (default: the last notify's, or the "
+    "portal's /verifier).",
+)
 @verb
-def portal_requests_import(workspace: Path, file: Path) -> Result:
-    """Open sealed requests with the store's key and decide each answer (by post only).
+def portal_requests_import(workspace: Path, file: Path, letter_date: str | None,
+                           verify_url: str | None) -> Result:  # fmt: skip
+    """Open sealed requests with the store's key and answer each, by post only.
 
-    Each request is matched with the persons: concerned (letter again to the address on
-    record), known but not concerned (a note the same way), or to handle by hand.
+    Each request is matched with the leak and the registries by the link model:
+    concerned (the person's letter again, to the address on record), known to a
+    controller but not concerned (a note the same way), or to handle by hand (a list in
+    out/portal/answers-NN/by_hand.csv). Requests imported before are skipped, so the
+    portal's file can be imported again as it grows.
 
     \b
     Example:
       vigie portal requests import incident requests.sealed --json
     """
-    from vigie.portal.answers import import_requests
+    from vigie.cli.notify_verbs import _parse_date
+    from vigie.portal.answers import AnswerOptions, import_requests, last_verify_url
 
-    counts = import_requests(open_workspace(workspace), file)
-    text = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items())
-    return Result(counts, f"portal requests: {text}")
+    ws = open_workspace(workspace)
+    options = AnswerOptions(letter_date=_parse_date(letter_date),
+                            verify_url=verify_url or last_verify_url(ws))  # fmt: skip
+    data = import_requests(ws, file, options)
+    shown = ("requests", "already_imported", "unreadable", "concerned", "not_concerned",
+             "by_hand", "letters", "notes")  # fmt: skip
+    text = ", ".join(f"{k.replace('_', ' ')} {data[k]}" for k in shown)
+    if data.get("out"):
+        text += f"\nanswers in {data['out']}"
+        if data.get("issue"):
+            text += f"; letters: notify issue {data['issue']}"
+    return Result(data, f"portal requests: {text}")

@@ -72,21 +72,40 @@ def ingest_files(
     Every path is checked and its format detected before anything is stored. A failure
     in one file rolls that file back and stops; files already done stay.
     """
+    return _ingest(ws, [(Path(p), controller) for p in paths], kind, controller, {})
+
+
+def ingest_registries(
+    ws: Workspace, entries: Sequence[tuple[str, Path]], *, index: Path | None = None
+) -> IngestReport:
+    """Load several controllers' registries, (controller, path) each, with the store
+    opened once (28 labs: one open instead of 28); one audit entry for the command."""
+    extra = {"index": index.name} if index is not None else {}
+    return _ingest(ws, [(Path(p), c) for c, p in entries], "registry", None, extra)
+
+
+def _ingest(
+    ws: Workspace,
+    items: Sequence[tuple[Path, str | None]],
+    kind: str,
+    controller: str | None,
+    extra: dict[str, Any],
+) -> IngestReport:
     started = time.monotonic()
-    plan = [(Path(p), _checked(Path(p), kind)) for p in paths]
+    plan = [(path, _checked(path, kind), owner) for path, owner in items]
     done: list[FileLoad] = []
     with ws.connect() as con:
         with transaction(con):
             catalog.ensure(con)
         try:
-            for path, detected in plan:
-                done.append(_guarded(con, path, detected, kind, controller))
+            for path, detected, owner in plan:
+                done.append(_guarded(con, path, detected, kind, owner))
         except BaseException as exc:
             if any(not f.skipped for f in done):
-                failed = {"failed": path.name, "error": type(exc).__name__}
+                failed = {**extra, "failed": path.name, "error": type(exc).__name__}
                 _record(ws, con, done, kind, controller, started, failed)
             raise
-        _record(ws, con, done, kind, controller, started, {})
+        _record(ws, con, done, kind, controller, started, extra)
     return IngestReport(done)
 
 
@@ -154,6 +173,7 @@ def _record(
     params: dict[str, Any] = {
         "files": [
             {"name": f.path.name, "digest": f.digest, "format": f.format, "skipped": f.skipped}
+            | ({"controller": f.controller} if controller is None and f.controller else {})
             for f in done
         ],
         **extra,

@@ -23,6 +23,12 @@ BATCH_CELLS = 400_000  # wide tables get shorter batches, so memory stays bounde
 # DuckDB keeps a transaction's new rows cached up to its memory limit; a file is one
 # transaction, so without a limit a large file would sit in memory until COMMIT. Each
 # column being written pins a few blocks, so the limit grows with the table's width.
+# A cell past this is no patient's value (a 50 MB "name" is a damaged or hostile file):
+# its row goes to quarantine with the start of its text, the rest of the file is stored.
+MAX_CELL_BYTES = 4 << 20
+RAW_KEPT = 1_000  # characters of such a row kept in _quarantine
+MAX_COLUMNS = 16_384  # Excel's limit; MySQL stops at 4,096 and PostgreSQL at 1,600
+MAX_COLUMN_NAME = 1_000  # characters; longer is a damaged file, not a header
 MEMORY_BASE_MB = 32
 MEMORY_PER_COLUMN_MB = 1
 
@@ -88,6 +94,21 @@ class _Loader:
                     path=self.load.path,
                 )
             return known
+        if len(source.columns) > MAX_COLUMNS:
+            raise InputError(
+                f"{len(source.columns):,} columns (over {MAX_COLUMNS:,}, a spreadsheet's "
+                "limit): not a table vigie stores",
+                path=self.load.path,
+                where=f"table {source.name[:60]!r}",
+            )
+        longest = max((len(c) for c in source.columns), default=0)
+        if longest > MAX_COLUMN_NAME:
+            raise InputError(
+                f"a column name of {longest:,} characters in the header (over "
+                f"{MAX_COLUMN_NAME:,}): not a table header (a file with no line breaks?)",
+                path=self.load.path,
+                where=f"table {source.name[:60]!r}",
+            )
         name = unique_name(f"{self.base}__{slug(source.name)}", self.taken)
         self.taken.add(name)
         columns, renamed = column_names(list(source.columns))
@@ -132,6 +153,13 @@ class _Loader:
         numbers = [number for number, _ in good]
         columns = list(zip(*(values for _, values in good), strict=True)) if table.columns else []
         arrays = [pa.array(col, type=pa.string()) for col in columns]
+        if any(_longest(a) > MAX_CELL_BYTES for a in arrays):  # vectorised: costs nothing
+            self._quarantine(table, _oversized(table, good))
+            good[:] = [g for g in good if not _too_long(g[1])]
+            if not good:
+                return
+            self._insert(table, good)
+            return
         arrays.append(pa.array([self.load.digest] * len(good), type=pa.string()))
         arrays.append(pa.array(numbers, type=pa.int64()))
         self._append(table.name, pa.Table.from_arrays(arrays, names=[*table.columns, *_LIN]))
@@ -221,3 +249,28 @@ def record_file(con: duckdb.DuckDBPyConnection, load: FileLoad, size: int) -> No
             load.rows_quarantined,
         ),
     )
+
+
+def _longest(array: pa.Array) -> int:
+    import pyarrow.compute as pc
+
+    longest = pc.max(pc.binary_length(array)).as_py()
+    return int(longest or 0)
+
+
+def _too_long(values: tuple[Any, ...]) -> bool:
+    return any(v is not None and len(v) > MAX_CELL_BYTES // 4 and len(v.encode()) > MAX_CELL_BYTES
+               for v in values)  # fmt: skip
+
+
+def _oversized(table: TableLoad, good: list[tuple[Any, ...]]) -> list[BadRow]:
+    bad = []
+    for number, values in good:
+        if _too_long(values):
+            column, size = max(((c, len(v.encode())) for c, v in zip(table.columns, values,
+                                strict=True) if v is not None), key=lambda cs: cs[1])  # fmt: skip
+            reason = (f"a value of {size / (1 << 20):.0f} MiB in column {column!r} (over "
+                      f"{MAX_CELL_BYTES >> 20} MiB): not a value vigie stores")  # fmt: skip
+            raw = "\t".join("" if v is None else v[:RAW_KEPT] for v in values)[:RAW_KEPT]
+            bad.append(BadRow(number, reason, raw))
+    return bad

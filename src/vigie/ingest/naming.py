@@ -47,9 +47,16 @@ def column_names(header: list[str]) -> tuple[list[str], list[Renamed]]:
     names: list[str] = []
     renamed: list[Renamed] = []
     taken = set(LINEAGE)
+    suffix: dict[str, int] = {}  # next suffix per base: linear even for 100,000 clashes
     for position, original in enumerate(header, start=1):
         base = original if original.strip() else f"column_{position}"
-        name = unique_name(base, taken)
+        name = base
+        if name.lower() in taken:
+            n = suffix.get(base.lower(), 2)
+            while f"{base}_{n}".lower() in taken:
+                n += 1
+            suffix[base.lower()] = n + 1
+            name = f"{base}_{n}"
         taken.add(name.lower())
         names.append(name)
         if name != original:

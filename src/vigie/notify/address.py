@@ -127,6 +127,9 @@ def _classify(parts: list[str]) -> tuple[list[str], list[str], list[str], list[s
     return delivery, building, street, special
 
 
+MINOR_HEAD = "Aux représentants légaux de l'enfant"
+
+
 def format_address(r: Recipient) -> tuple[str, ...] | AddressProblem:
     """The lines of the block, or the reason it cannot be made to fit the norm."""
     if not (r.address and r.address.strip() and r.postcode and r.city):
@@ -138,7 +141,8 @@ def format_address(r: Recipient) -> tuple[str, ...] | AddressProblem:
     if name is None:
         return AddressProblem("line_too_long", "line 1 (name) over 38 characters")
     delivery, building, street, special = _classify([p for p in r.address.split(",") if p.strip()])
-    head = ["Aux représentants légaux de", name] if r.minor else [name]
+    # "de l'enfant" then the name: no elision to get wrong ("de Aaron") across two lines
+    head = [MINOR_HEAD, name] if r.minor else [name]
     lines = [*head, *delivery, *building, *street, *special, f"{postcode} {plain_upper(r.city)}"]
     for number, line in enumerate(lines, 1):
         if len(line) > MAX_CHARS:

@@ -9,9 +9,7 @@ characters (headers folded too), as RFC 5322 recommends.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 import textwrap
 from dataclasses import dataclass
@@ -21,7 +19,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from vigie.notify.letters import write_private
-from vigie.notify.variants import IncidentText, french_date
+from vigie.notify.variants import IncidentText, french_date, of_name
+from vigie.spreadsheet import csv_bytes
 
 SMS_LIMIT = 306  # two concatenated SMS; the text is checked against it in the tests
 LINE_LIMIT = 76  # e-mail lines, in characters (RFC 5322: no more than 78)
@@ -66,7 +65,7 @@ def _email_frame(sender: str, dpo: str, minor: bool, letter_date: date) -> str:
     whose = "de votre enfant" if minor else "vous concernant"
     return wrap(
         "Madame, Monsieur,\n\n"
-        f"Des données {whose} figurent dans un fichier de patients de {sender} copié sans "
+        f"Des données {whose} figurent dans un fichier de patients {of_name(sender)} copié sans "
         "autorisation puis diffusé. Nous vous adressons un courrier par la poste, daté du "
         f"{french_date(letter_date)}, qui détaille les informations concernées et ce que "
         "nous vous conseillons de faire.\n\n"
@@ -132,16 +131,14 @@ def _eml(c: Contact, inc: IncidentText) -> bytes:
 def write_channels(out: Path, contacts: list[Contact], inc: IncidentText) -> dict[str, int]:
     """One .eml per person with an e-mail (out/email/), sms.csv for those with a phone."""
     emails = 0
-    sms = io.StringIO()
-    writer = csv.writer(sms)
-    writer.writerow(["letter_id", "phone", "text"])
+    sms: list[list[str]] = []
     for contact in contacts:
         if contact.email:
             write_private(out / "email" / f"{contact.letter_id}.eml", _eml(contact, inc))
             emails += 1
         if contact.phone:
-            writer.writerow([contact.letter_id, contact.phone, sms_text(contact)])
+            sms.append([contact.letter_id, contact.phone, sms_text(contact)])
     phones = sum(1 for c in contacts if c.phone)
     if phones:
-        write_private(out / "sms.csv", sms.getvalue().encode("utf-8"))
+        write_private(out / "sms.csv", csv_bytes(("letter_id", "phone", "text"), sms))
     return {"email": emails, "sms": phones}

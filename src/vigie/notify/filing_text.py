@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from vigie import french
 from vigie.notify.letters import write_private
-from vigie.notify.variants import DEFAULT_MEASURES
+from vigie.notify.variants import DEFAULT_MEASURES, french_date
 from vigie.notify.wording import GENERAL_ADVICE
+from vigie.spreadsheet import csv_bytes
+from vigie.vocabulary import ELEMENT_LABELS_FR
 
 CATEGORY_FR = {
     "identity": "identité (nom, prénoms, date de naissance, sexe)",
@@ -48,6 +49,74 @@ CAUSE_FR = {
 }
 
 
+BREACH_TYPES_FR = {
+    "confidentiality": "atteinte à la confidentialité",
+    "integrity": "atteinte à l'intégrité",
+    "availability": "atteinte à la disponibilité",
+}
+LEVELS_FR = {"low": "faible", "medium": "moyenne", "high": "élevée", "very_high": "très élevée"}
+
+
+def _severity_fr(severity: dict[str, Any]) -> str | None:
+    """`très élevée (4,5)`: the ENISA level (la gravité, feminine) and its score."""
+    level, score = severity.get("level"), severity.get("score")
+    if level is None:
+        return None
+    shown = f"{score:.2f}".rstrip("0").rstrip(".").replace(".", ",") if score is not None else ""
+    return f"{LEVELS_FR.get(level, level)} ({shown})" if shown else LEVELS_FR.get(level, level)
+
+
+# Why a person got no letter, as a noun phrase (singular, plural) to count with.
+NOT_SENT_FR = {
+    "deceased": ("personne décédée", "personnes décédées"),
+    "no_address": ("personne sans adresse utilisable", "personnes sans adresse utilisable"),
+    "bad_postcode": ("personne au code postal invalide", "personnes au code postal invalide"),
+    "address_too_long": ("adresse trop longue pour la norme postale",
+                         "adresses trop longues pour la norme postale"),
+    "address_too_many_lines": ("adresse de plus de six lignes", "adresses de plus de six lignes"),
+    "no_exposure": ("personne sans donnée exposée", "personnes sans donnée exposée"),
+}  # fmt: skip
+
+
+def _number(value: Any) -> str:
+    """500 000 (a narrow no-break space between thousands, as French prints them)."""
+    return french.number(value) if isinstance(value, int) else str(value)
+
+
+def _count(value: Any, singular: str, plural: str | None = None) -> str:
+    """`1 personne`, `500 000 personnes`; a value not yet known stays as it is."""
+    if not isinstance(value, int):
+        return "à compléter" if value is None else f"{value} {plural or singular + 's'}"
+    return french.count(value, singular, plural)
+
+
+def _not_sent_fr(not_sent: dict[str, int]) -> str:
+    parts = [_count(n, *NOT_SENT_FR.get(r, (r, r))) for r, n in not_sent.items() if n]
+    return ", ".join(parts) or "aucun"
+
+
+def _date_fr(value: Any) -> str:
+    """`12 février 2021` for an ISO date or date-time of incident.yaml; else as given."""
+    try:
+        return french_date(datetime.fromisoformat(str(value)).date())
+    except ValueError:
+        return str(value) if value else "…"
+
+
+def printable(value: Any) -> Any:
+    """A filing's values as the PDF prints them: counts in French (`500 000`); the JSON
+    keeps the numbers themselves."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return french.number(value)
+    if isinstance(value, dict):
+        return {k: printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [printable(v) for v in value]
+    return value
+
+
 def _f(label: str, value: Any, cite: str = "") -> dict[str, Any]:
     return {
         "label": label,
@@ -79,7 +148,10 @@ def cnil_notification(
     initial = not facts.get("sa_notified_at")
     cats = a.get("data_categories") or facts.get("data_categories") or []
     consequences = [CONSEQUENCES[c] for c in cats if c in CONSEQUENCES]
-    elements = [f"{e} : {n} personnes" for e, n in figures["elements"].items()]
+    elements = [
+        f"{ELEMENT_LABELS_FR.get(e, e)} : {_count(n, 'personne')}"
+        for e, n in figures["elements"].items()
+    ]
     sections = [
         {"heading": "Notification", "fields": [
             _f("Type", "initiale" if initial else "complémentaire", "RGPD art. 33(4) ; CNIL"),
@@ -90,12 +162,13 @@ def cnil_notification(
         {"heading": "Chronologie", "fields": [
             _f("Début de la violation", facts.get("occurred_at"), "formulaire CNIL"),
             _f("Prise de connaissance", facts.get("aware_at"), "art. 33(1)"),
-            _f("Échéance des 72 heures", sa.get("deadline"), "art. 33(1)"),
+            _f("Échéance du délai de 72 heures", sa.get("deadline"), "art. 33(1)"),
             _f("Motifs du retard", sa.get("late_notification_must_add") or "sans objet",
                "art. 33(1)"),
         ]},
         {"heading": "Nature de la violation", "fields": [
-            _f("Nature", ", ".join(facts.get("breach_types") or []), "art. 33(3)(a)"),
+            _f("Nature", ", ".join(BREACH_TYPES_FR.get(t, t) for t in facts.get("breach_types")
+                                   or []), "art. 33(3)(a)"),
             _f("Origine", CAUSE_FR.get(str(facts.get("cause")), facts.get("cause"))),
             _f("Acte malveillant", "oui" if facts.get("malicious") else "non"),
             _f("Données publiées", "oui" if facts.get("published") else "non"),
@@ -107,20 +180,20 @@ def cnil_notification(
             _f("Nombre approximatif de personnes", figures["persons"], "art. 33(3)(a)"),
             _f("dont mineurs", a.get("facts", {}).get("minors")),
             _f("Nombre approximatif d'enregistrements", figures["records"], "art. 33(3)(a)"),
-            _f("Personnes par responsable", [f"{c} : {n}" for c, n in
+            _f("Personnes par responsable", [f"{c} : {_count(n, 'personne')}" for c, n in
                                               figures["per_controller"].items()]),
         ]},
         {"heading": "Conséquences et gravité", "fields": [
             _f("Conséquences probables", consequences, "art. 33(3)(c) ; considérant 85"),
-            _f("Gravité (ENISA)", f"{a.get('severity', {}).get('level')} "
-               f"({a.get('severity', {}).get('score')})", "ENISA 2013"),
+            _f("Gravité (ENISA)", _severity_fr(a.get("severity") or {}), "ENISA 2013"),
             _f("Risque élevé pour les personnes", "oui" if ds.get("required") else "non",
                "art. 34(1)"),
         ]},
         {"heading": "Mesures", "fields": [
             _f("Mesures prises ou envisagées", DEFAULT_MEASURES + " (à adapter)", "art. 33(3)(d)"),
-            _f("Information des personnes", f"courrier individuel à {figures['letters']} "
-               f"personnes ; non envoyés : {figures['not_sent'] or 'aucun'}", "art. 34"),
+            _f("Information des personnes", f"courrier individuel à "
+               f"{_count(figures['letters'], 'personne')} ; non envoyés : "
+               f"{_not_sent_fr(figures['not_sent'])}", "art. 34"),
             _f("Transfrontalier", "à confirmer (personnes résidant en France)", "art. 56"),
         ]},
     ]  # fmt: skip
@@ -150,8 +223,8 @@ def health_report(facts: dict[str, Any], figures: dict[str, Any], now: datetime)
             _f("Date de l'incident", facts.get("occurred_at")),
             _f("Date de détection", facts.get("aware_at")),
             _f("Origine", CAUSE_FR.get(str(facts.get("cause")), facts.get("cause"))),
-            _f("Périmètre", f"{figures['persons']} patients, {len(figures['per_controller'])} "
-               "structures"),
+            _f("Périmètre", f"{_count(figures['persons'], 'patient')}, "
+               f"{_count(len(figures['per_controller']), 'structure')}"),
             _f("Impact sur la confidentialité des données de santé", health),
             _f("Impact sur la sécurité des soins et le fonctionnement", None),
             _f("Suites données", DEFAULT_MEASURES + " (à adapter)"),
@@ -169,17 +242,24 @@ def public_communication(facts: dict[str, Any], figures: dict[str, Any]) -> str:
     """A public notice (Art. 34(3)(c)), also for persons no letter can reach."""
     cats = "\n".join(f"- {c}" for c in _categories(figures, facts))
     unreachable = sum(n for r, n in figures["not_sent"].items() if r != "deceased")
+    several = len(figures["per_controller"]) > 1
+    labs = "des laboratoires suivants" if several else "du laboratoire suivant"
+    which = "l'un de ces laboratoires" if several else "ce laboratoire"
+    persons = figures["persons"] or 0
+    concerned = "sont concernées" if persons > 1 else "est concernée"
     return (
         f"# Communication publique — {facts.get('title', 'violation de données')}\n\n"
         "*Projet généré par vigie, à relire et adapter avant publication.*\n\n"
-        f"Le {facts.get('occurred_at', '…')}, des données de patients des laboratoires "
-        "suivants ont été copiées sans autorisation puis diffusées :\n\n"
+        f"Le {_date_fr(facts.get('occurred_at'))}, des données de patients {labs} ont été "
+        "copiées sans autorisation puis diffusées :\n\n"
         + "\n".join(f"- {c}" for c in figures["per_controller"])
-        + f"\n\nEnviron {figures['persons']} personnes sont concernées. Les données en cause :\n\n"
+        + f"\n\nEnviron {_count(persons, 'personne')} {concerned}. "
+        "Les données en cause :\n\n"
         f"{cats}\n\nChaque personne dont nous connaissons l'adresse reçoit un courrier "
         "personnel portant un code de vérification. "
-        f"Nous n'avons pas d'adresse utilisable pour {unreachable} personnes : si vous avez été "
-        "prélevé dans l'un de ces laboratoires, contactez son délégué à la protection des "
+        f"Nous n'avons pas d'adresse utilisable pour {_count(unreachable, 'personne')} : si "
+        "vous avez été "
+        f"prélevé dans {which}, contactez son délégué à la protection des "
         f"données.\n\n## Nos conseils\n\n{GENERAL_ADVICE}\n\nMéfiez-vous des appels et messages "
         "qui se disent de l'Assurance Maladie, d'une mutuelle ou d'un laboratoire. Un courrier "
         "dont le code ne se vérifie pas ne vient pas de nous.\n\n## Contacts\n\n"
@@ -189,11 +269,8 @@ def public_communication(facts: dict[str, Any], figures: dict[str, Any]) -> str:
 
 
 def write_csv(path: Path, header: list[str], rows: list[tuple[Any, ...]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    write_private(path, buffer.getvalue().encode("utf-8"))
+    """A package CSV for people to open: no cell runs as a spreadsheet formula."""
+    write_private(path, csv_bytes(header, rows))
 
 
 def controller_counts(controller: str, persons: int, rows: list[tuple[Any, ...]]) -> dict[str, Any]:

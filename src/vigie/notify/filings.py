@@ -86,7 +86,7 @@ def _render_pdf(doc: dict[str, Any], path: Path) -> None:
         root=str(DEFAULT_TEMPLATE_DIR),
         ignore_system_fonts=True,
     )
-    data = json.dumps(doc, ensure_ascii=False, default=str)
+    data = json.dumps(filing_text.printable(doc), ensure_ascii=False, default=str)
     pdf = compiler.compile(
         format="pdf", sys_inputs={"data": data}, pdf_tags=False, timestamp=PDF_TIMESTAMP
     )
@@ -124,6 +124,24 @@ def write_filings(
     return folder
 
 
+def _minors_to_review(
+    con: duckdb.DuckDBPyConnection, target: Path, controller: str, issue: str
+) -> None:
+    """The controller's minors whose parents' letter names some items only generically:
+    for the lab's doctor to decide whether and how to inform (docs/letters.md, Minors)."""
+    if not table_exists(con, "notify_minors_review"):
+        return
+    result = con.execute(
+        "SELECT person_id, letter_id, age, withheld FROM notify_minors_review "
+        f"WHERE issue = {issue} AND controller = ? ORDER BY person_id",
+        [controller],
+    )
+    rows = result.fetchall()
+    if rows:
+        header = [d[0] for d in result.description]
+        filing_text.write_csv(target / "minors_to_review.csv", header, rows)
+
+
 _CONTROLLER_PERSONS = """
 SELECT p.person_id, p.surname, p.first_names, p.birth_date, p.postcode,
     l.letter_id, coalesce(CASE WHEN l.letter_id IS NOT NULL THEN 'letter' END, n.reason) AS notice,
@@ -142,7 +160,8 @@ def _controller_packages(
     con: duckdb.DuckDBPyConnection, folder: Path, figures: dict[str, Any], template: Path
 ) -> None:
     """Per controller: its persons (CSV, personal data), its counts, its letter template."""
-    issue = "(SELECT max(issue) FROM notify_issues WHERE kind <> 'resend')"
+    # the last issue of letters to everyone (not a resend, not portal answers)
+    issue = "(SELECT max(issue) FROM notify_issues WHERE kind IN ('initial', 'reissue'))"
     sql = _CONTROLLER_PERSONS.format(
         letters=f"(SELECT * FROM notify_letters WHERE issue = {issue})"
         if table_exists(con, "notify_letters")
@@ -163,6 +182,7 @@ def _controller_packages(
         counts = filing_text.controller_counts(controller, persons, rows)
         text = json.dumps(counts, ensure_ascii=False, indent=2) + "\n"
         write_private(target / "counts.json", text.encode("utf-8"))
+        _minors_to_review(con, target, controller, issue)
         copy = target / "letter-template"
         copy.mkdir(exist_ok=True, mode=0o700)
         for name in TEMPLATE_FILES:

@@ -4,9 +4,7 @@ half-way leaves no rows, and its folder is cleared by the next run)."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from vigie.notify.variants import IncidentText, letter_text
 from vigie.portal import hashes as portal_hashes
 from vigie.portal import signing
 from vigie.progress import Progress
+from vigie.spreadsheet import csv_bytes
 from vigie.workspace import transaction
 
 MANIFEST_FIELDS = (
@@ -46,6 +45,7 @@ class IssueSpec:
     fallback_sender: str
     batch_size: int = 1000
     processes: int = 2
+    accessible: bool = False  # tagged PDFs, the parts as text (letters.py)
     large_print: frozenset[str] = frozenset()  # person ids (vigie.notify.large_print)
 
 
@@ -72,10 +72,10 @@ def address_hash(lines: tuple[str, ...] | list[str]) -> str:
 def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str, Any]:
     parts = letters.PartTable()
     shared: dict[tuple[Any, ...], dict[str, int]] = {}
-    in_place: dict[tuple[Any, ...], dict[str, Any]] = {}  # the parts' fields (large print)
     counts = {False: 0, True: 0}  # letters so far: standard, large print
     live: list[dict[str, Any]] = []
     code_rows, letter_rows, contacts = [], [], []
+    review: list[tuple[Any, ...]] = []  # minors under the policy's age: for the lab's doctor
     for seq, plan in enumerate(planned, 1):
         person = plan.person
         sender = person.controllers[0] if person.controllers else spec.fallback_sender
@@ -83,26 +83,25 @@ def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str
         text = letter_text(
             {"sex": person.recipient.sex},
             address=plan.address,
-            minor=person.recipient.minor,
+            minor=plan.to_parents,
             tier=plan.tier,
-            elements=list(person.elements),
+            elements=list(plan.named),
             sender=sender,
             dpo=dpo,
             inc=spec.inc,
             with_parts=False,
         )
+        text.live["variant"] = plan.variant
         # Letters with the same sender, variant, tier and exposure share every part.
-        key = (sender, dpo, person.recipient.minor, plan.tier, person.elements)
+        key = (sender, dpo, plan.to_parents, plan.tier, plan.named)
         if key not in shared:
-            full = letter_text({}, address=plan.address, minor=person.recipient.minor,
-                               tier=plan.tier, elements=list(person.elements), sender=sender,
+            full = letter_text({}, address=plan.address, minor=plan.to_parents,
+                               tier=plan.tier, elements=list(plan.named), sender=sender,
                                dpo=dpo, inc=spec.inc)  # fmt: skip
             shared[key] = {k: parts.add(k, v) for k, v in full.parts.items()}
-            in_place[key] = {k: {"kind": k, "fields": v} for k, v in full.parts.items()}
         large = person.person_id in spec.large_print
         lid, code = letter_id(spec.issue, seq), codes.new_code()
-        live.append({**text.live, "id": lid, "code": code,
-                     "parts": in_place[key] if large else shared[key]})  # fmt: skip
+        live.append({**text.live, "id": lid, "code": code, "parts": shared[key]})
         code_rows.append((codes.code_hash(secret, code), lid, sender, spec.inc.letter_date))
         n, counts[large] = counts[large], counts[large] + 1
         # Large print runs to several sheets (smaller batches: Typst's memory grows by the
@@ -115,11 +114,15 @@ def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str
              sender, text.live["variant"], plan.tier, bool(person.email), bool(person.phone),
              address_hash(plan.address), None]
         )  # fmt: skip
-        contacts.append(
-            Contact(lid, code, sender, dpo, person.email, person.phone, person.recipient.minor)
-        )
+        # The e-mail or phone on record for a minor is often a parent's: a minor's own
+        # letter goes by post only.
+        email, phone = (None, None) if plan.variant == "minor_own" else (person.email, person.phone)
+        contacts.append(Contact(lid, code, sender, dpo, email, phone, plan.to_parents))
+        if plan.variant == "minor_generic":
+            withheld = "|".join(e for e in person.elements if e not in plan.named)
+            review.append((spec.issue, person.person_id, lid, sender, person.age, withheld))
     return {"parts": parts, "live": live, "codes": code_rows, "rows": letter_rows,
-            "contacts": contacts}  # fmt: skip
+            "contacts": contacts, "review": review}  # fmt: skip
 
 
 def _render(spec: IssueSpec, composed: dict[str, Any]) -> int:
@@ -136,6 +139,7 @@ def _render(spec: IssueSpec, composed: dict[str, Any]) -> int:
             path=spec.out / "letters" / f"{name}.pdf",
             letters=[live[i] for i in members],
             verify_url=spec.inc.verify_url,
+            accessible=spec.accessible,
             large_print=name.startswith(large_print.PREFIX),
         )
         for name, members in batches.items()
@@ -152,11 +156,7 @@ def _render(spec: IssueSpec, composed: dict[str, Any]) -> int:
 
 
 def _csv(path: Path, header: tuple[str, ...], rows: list[list[Any]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    letters.write_private(path, buffer.getvalue().encode("utf-8"))
+    letters.write_private(path, csv_bytes(header, rows))
 
 
 def write_issue(
@@ -205,6 +205,8 @@ def write_issue(
             [(spec.issue, pid, reason) for pid, reason in not_sent],
         )
         codes.store_codes(con, composed["codes"])
+        records.insert_rows(con, "notify_minors_review", records.REVIEW_COLUMNS,
+                            composed["review"])  # fmt: skip
         portal_hashes.store_rows(con, portal_rows)
     for _, reason in not_sent:
         outcome.not_sent[reason] = outcome.not_sent.get(reason, 0) + 1

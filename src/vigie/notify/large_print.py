@@ -118,6 +118,7 @@ def issue_copies(ws: Workspace, options: Any, path: Path) -> dict[str, Any]:
     """Once letters are out: a large-print copy for each person the file names."""
     from vigie.notify import codes
     from vigie.notify.issue import write_issue
+    from vigie.notify.minors import MinorsPolicy
     from vigie.notify.people import load_people, plan
     from vigie.notify.run import _next_issue, issue_spec
 
@@ -127,7 +128,8 @@ def issue_copies(ws: Workspace, options: Any, path: Path) -> dict[str, Any]:
         wanted = resolve(con, path)
         spec = issue_spec(ws, facts, options, _next_issue(con), "resend")
         spec = replace(spec, large_print=wanted)
-        planned, not_sent = plan(load_people(con, spec.inc.letter_date))
+        policy = MinorsPolicy.from_facts(facts)  # a minor's copy is the same variant
+        planned, not_sent = plan(load_people(con, spec.inc.letter_date), policy)
         chosen = [p for p in planned if p.person.person_id in wanted]
         skipped = [(pid, reason) for pid, reason in not_sent if pid in wanted]
         latest = dict(

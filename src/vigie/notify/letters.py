@@ -5,13 +5,15 @@ of exposed elements, the rights paragraph). Each distinct part is typeset once i
 `fragments.pdf` (one page per part, cut to its height) and placed in the letters as a PDF
 image; only the address, subject, code and QR are typeset per letter. This is what takes
 Typst from ~100 to well over 1,000 two-page letters per second (docs/letters.md).
-Letters are tagged PDF: each part's image carries the part's text as its alternative
-description (read from fragments.pdf's `<part-alt>` metadata), so screen readers read it.
+Accessible letters (`--accessible`) and large-print ones (`--large-print`) typeset the
+same parts in place from `fragments.json` instead, as real text in a tagged PDF.
 
 Each worker process keeps one `typst.Compiler` and gets whole batches; QR codes are made
 in the worker with zxing-cpp (segno, pure Python, was the largest single cost); PDFs are
 written 0600. A letter is exactly two pages, so letter i of a batch is on pages 2i+1 and
-2i+2; a batch with any other page count is an error naming the letter at fault.
+2i+2; a batch with any other page count is an error naming the letter at fault. A
+large-print letter takes as many sheets as it needs, and its pages are read back from the
+`<letter-end>` marks of its batch.
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ PAGES_PER_LETTER = 2
 DEFAULT_TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_FILES = ("letter.typ", "parts.typ", "fragments.typ")
 FRAGMENTS_PDF = "fragments.pdf"
-# Each part's text, the alternative description of its image in the letters (tagged PDF).
-FRAGMENTS_ALT = "fragments-alt.json"
+# The same parts as data, for letters that typeset them as text (accessible, large print).
+FRAGMENTS_JSON = "fragments.json"
 # A fixed PDF timestamp: the same letters give the same bytes (reproducible runs).
 PDF_TIMESTAMP = int(datetime(2021, 1, 1, tzinfo=UTC).timestamp())
 BATCHES_PER_WORKER = 8
@@ -73,7 +75,8 @@ class BatchJob:
     path: Path
     letters: list[dict[str, Any]]
     verify_url: str | None = None
-    large_print: bool = False  # parts as fields typeset in place, not as page numbers
+    accessible: bool = False  # tagged PDF, parts as text (see letter.typ)
+    large_print: bool = False  # 16 pt, PDF/UA-1, as many sheets as needed (letter.typ)
 
 
 def template_dir(folder: Path | None) -> Path:
@@ -100,11 +103,10 @@ def prepare_build(template: Path, build: Path, parts: PartTable) -> None:
         pdf = compiler.compile(
             format="pdf", sys_inputs={"data": data}, pdf_tags=False, timestamp=PDF_TIMESTAMP
         )
-        alts = compiler.query("<part-alt>", field="value", format="json")
     except typst.TypstError as exc:
         raise ConfigError(f"{template / 'parts.typ'}: {_typst_message(exc)}") from None
     write_private(build / FRAGMENTS_PDF, pdf_bytes(pdf))
-    write_private(build / FRAGMENTS_ALT, alts.encode("utf-8"))
+    write_private(build / FRAGMENTS_JSON, data.encode("utf-8"))
 
 
 def pdf_bytes(result: object) -> bytes:
@@ -170,9 +172,11 @@ def _init_worker(build: str) -> None:
     )
 
 
-def _compile(data: str, check: bool) -> bytes:
-    inputs = {"data": data, "check": "1" if check else ""}
-    pdf = _compiler.compile(format="pdf", sys_inputs=inputs, timestamp=PDF_TIMESTAMP)
+def _compile(data: str, check: bool, accessible: bool = False) -> bytes:
+    inputs = {"data": data, "check": "1" if check else "", "accessible": "1" if accessible else ""}
+    pdf = _compiler.compile(
+        format="pdf", sys_inputs=inputs, pdf_tags=accessible, timestamp=PDF_TIMESTAMP
+    )
     return pdf_bytes(pdf)
 
 
@@ -203,9 +207,9 @@ def render_batch(job: BatchJob) -> tuple[str, list[tuple[int, int]]]:
         if job.large_print:
             pdf, pages = _compile_large(data, len(letters))
         else:
-            pdf = _compile(data, check=False)
+            pdf = _compile(data, check=False, accessible=job.accessible)
             if len(_PAGE.findall(pdf)) != PAGES_PER_LETTER * len(letters):
-                _compile(data, check=True)  # raises, naming the letter
+                _compile(data, check=True, accessible=job.accessible)  # names the letter
                 raise InputError("page count differs from two pages per letter", path=job.name)
             pages = [(2 * i + 1, 2 * i + 2) for i in range(len(letters))]
     except typst.TypstError as exc:

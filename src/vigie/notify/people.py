@@ -4,7 +4,7 @@ The reasons add up: persons = letters + every not-sent reason (tested)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ import duckdb
 from vigie.assess.tiers import tier_for
 from vigie.errors import StoreError
 from vigie.notify.address import AddressProblem, Recipient, format_address
+from vigie.notify.minors import MinorsPolicy, age_on
 from vigie.notify.variants import is_minor
 from vigie.workspace import table_exists
 
@@ -53,15 +54,28 @@ class Person:
     phone: str | None
     tier: str | None
     elements: tuple[str, ...]
+    age: int | None = None  # on the letter's date
 
 
 @dataclass(frozen=True)
 class Planned:
-    """A person who gets a letter, with the address block to print."""
+    """A person who gets a letter, with the address block to print; `variant` and
+    `elements` say whom the letter speaks to and what it may name (minors.py)."""
 
     person: Person
     address: tuple[str, ...]
     tier: str
+    variant: str = "adult"
+    elements: tuple[str, ...] = ()  # empty: the person's own
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """The elements the letter names."""
+        return self.elements or self.person.elements
+
+    @property
+    def to_parents(self) -> bool:
+        return self.variant in ("minor", "minor_generic")
 
 
 def load_people(con: duckdb.DuckDBPyConnection, on: date) -> list[Person]:
@@ -82,12 +96,17 @@ def _person(row: tuple[Any, ...], on: date) -> Person:
     email, phone, tier, elements = row[10:]
     recipient = Recipient(sex, first, surname, address, postcode, city, is_minor(dob, on))
     return Person(
-        pid, recipient, bool(deceased), tuple(controllers), email, phone, tier, tuple(elements)
-    )
+        pid, recipient, bool(deceased), tuple(controllers), email, phone, tier,
+        tuple(elements), age_on(dob, on),
+    )  # fmt: skip
 
 
-def plan(people: list[Person]) -> tuple[list[Planned], list[tuple[str, str]]]:
-    """Letters to write, sorted by postcode (print-house order), and (person, reason)."""
+def plan(
+    people: list[Person], policy: MinorsPolicy | None = None
+) -> tuple[list[Planned], list[tuple[str, str]]]:
+    """Letters to write, sorted by postcode (print-house order), and (person, reason).
+    Minors with items the law lets them keep from their parents follow `policy`."""
+    policy = policy or MinorsPolicy()
     planned: list[Planned] = []
     not_sent: list[tuple[str, str]] = []
     for person in people:
@@ -97,12 +116,20 @@ def plan(people: list[Person]) -> tuple[list[Planned], list[tuple[str, str]]]:
         if not person.elements:
             not_sent.append((person.person_id, "no_exposure"))
             continue
-        block = format_address(person.recipient)
+        variant = policy.variant(person.age, person.elements)
+        recipient = person.recipient
+        if variant == "minor_own":  # to the minor by name, not to the representatives
+            person = replace(person, recipient=replace(recipient, minor=False))
+            recipient = person.recipient
+        block = format_address(recipient)
         if isinstance(block, AddressProblem):
             not_sent.append((person.person_id, _PROBLEM_REASON[block.code]))
             continue
         tier = person.tier or tier_for(person.elements)[0]
-        planned.append(Planned(person, block, tier))
+        named = policy.generic(person.elements) if variant == "minor_generic" else ()
+        if variant == "adult" and person.recipient.minor:  # no age known, minor by flag
+            variant = "minor"
+        planned.append(Planned(person, block, tier, variant, named))
     planned.sort(key=lambda p: (p.address[-1][:5], p.person.person_id))
     return planned, not_sent
 

@@ -5,6 +5,9 @@
 - `notify_letters (letter_id, issue, person_id, batch, first_page, last_page, postcode,
   controller, variant, tier, email, sms, address_hash, resend_of)`.
 - `notify_not_sent (issue, person_id, reason)`.
+- `notify_minors_review (issue, person_id, letter_id, controller, age, withheld)`: minors
+  whose parents' letter names some items only generically, for the lab's doctor
+  (minors.py).
 - `notify_status (letter_id, status, status_date, source, imported_at)`: see tracking.py.
 - `notify_codes`, `notify_secret`: see codes.py (no plaintext code anywhere).
 """
@@ -28,6 +31,8 @@ DDL = (
     "CREATE TABLE IF NOT EXISTS notify_not_sent (issue INTEGER, person_id VARCHAR, reason VARCHAR)",
     "CREATE TABLE IF NOT EXISTS notify_status (letter_id VARCHAR, status VARCHAR, "
     "status_date DATE, source VARCHAR, imported_at TIMESTAMPTZ)",
+    "CREATE TABLE IF NOT EXISTS notify_minors_review (issue INTEGER, person_id VARCHAR, "
+    "letter_id VARCHAR, controller VARCHAR, age INTEGER, withheld VARCHAR)",
 )
 
 
@@ -43,6 +48,9 @@ LETTER_COLUMNS = (
     "letter_id", "issue", "person_id", "batch", "first_page", "last_page", "postcode",
     "controller", "variant", "tier", "email", "sms", "address_hash", "resend_of",
 )  # fmt: skip
+
+
+REVIEW_COLUMNS = ("issue", "person_id", "letter_id", "controller", "age", "withheld")
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:

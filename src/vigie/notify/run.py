@@ -16,6 +16,7 @@ from vigie.errors import ConfigError
 from vigie.notify import codes, large_print, records
 from vigie.notify.issue import IssueSpec, write_issue
 from vigie.notify.letters import template_dir
+from vigie.notify.minors import VARIANTS, MinorsPolicy
 from vigie.notify.people import load_people, plan, reconcile
 from vigie.notify.variants import IncidentText
 from vigie.workspace import Workspace
@@ -31,6 +32,7 @@ class NotifyOptions:
     letter_date: date | None = None
     verify_url: str | None = None
     reissue: bool = False
+    accessible: bool = False  # tagged PDFs with the text as text (slower: see letters.md)
     large_print: Path | None = None  # persons to print large (vigie.notify.large_print)
 
 
@@ -81,6 +83,7 @@ def issue_spec(
         fallback_sender=fallback,
         batch_size=options.batch_size,
         processes=options.processes,
+        accessible=options.accessible,
     )
 
 
@@ -111,7 +114,8 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
         listed = large_print.resolve(con, options.large_print) if options.large_print else None
         spec = replace(spec, large_print=large_print.standing(con) | (listed or frozenset()))
         people = load_people(con, spec.inc.letter_date)
-        planned, not_sent = plan(people)
+        policy = MinorsPolicy.from_facts(facts)
+        planned, not_sent = plan(people, policy)
         counts = reconcile(len(people), len(planned), not_sent)
         secret = codes.load_secret(con, create=True)
         assert secret is not None
@@ -129,10 +133,16 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
             "large_print": outcome.large_print,
             "filings": str(filings),
             "already_issued": False,
+            "accessible": options.accessible,
+            "variants": {v: sum(1 for p in planned if p.variant == v) for v in VARIANTS},
+            "minors_to_review": sum(1 for p in planned if p.variant == "minor_generic"),
         }
         params = {"issue": spec.issue, "kind": spec.kind, "batch_size": options.batch_size,
-                  "template": str(options.template or "default")}  # fmt: skip
+                  "template": str(options.template or "default"),
+                  "verify_url": options.verify_url,
+                  "accessible": options.accessible}  # fmt: skip
         counts_log = {"letters": outcome.letters, **counts, "batches": outcome.batches,
+                      "variants": result["variants"],
                       "large_print": outcome.large_print}  # fmt: skip
         ws.record("notify", params, counts_log, started=started, con=con)
     return result

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from vigie import french
+from vigie.french import enumerate_fr
 from vigie.notify import wording
 
 MONTHS = (
@@ -76,7 +78,7 @@ BODY_WIDTH_MM = 172
 
 def of_name(name: str) -> str:
     """`du Laboratoire X`, `de Biolam`: the French contraction before an organisation."""
-    return f"du {name}" if name.startswith("Laboratoire ") else f"de {name}"
+    return f"du {name}" if name.startswith("Laboratoire ") else french.of(name)
 
 
 def _happened(inc: IncidentText, sender: str, minor: bool) -> str:
@@ -101,8 +103,8 @@ def _consequences(elements: set[str], minor: bool) -> str:
     target = "contre son intérêt" if minor else "contre vous"
     if not items:
         return f"Ces informations pourraient être utilisées {target}, même si le risque est faible."
-    joined = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " ou " + items[-1]
-    return f"Ces informations pourraient être utilisées {target}, notamment pour {joined}."
+    risks = "le risque principal est" if len(items) == 1 else "les risques principaux sont"
+    return f"Ces informations pourraient être utilisées {target} : {risks} {enumerate_fr(items)}."
 
 
 def _verify_how(inc: IncidentText, dpo: str) -> str:
@@ -158,7 +160,7 @@ def letter_text(
             "which": f"D'après notre analyse du fichier, les informations suivantes {which} "
             "ont été exposées :",
             "elements": wording.element_phrases(present, minor=minor),
-            "tier_sentence": wording.TIER_SENTENCES.get(tier, ""),
+            "tier_sentence": wording.tier_sentence(tier, minor=minor),
             "consequences": _consequences(present, minor),
         },
         "advice": {"measures": inc.measures, "advice": wording.advice_for(present, minor=minor)},

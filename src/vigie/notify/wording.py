@@ -1,42 +1,46 @@
 """Everyday French for the letters: what each exposed element is, what it may lead to,
 and what the person should do about it (DOMAIN.md §7; CNIL and cybermalveillance advice).
 
-Phrases carry `{votre}`/`{vos}` so one table serves the person ("votre") and a minor's
-legal representatives ("son"/"ses").
+Phrases carry possessive slots with the gender and number of their noun (`{sa} date de
+naissance`, `{son} nom`, `{ses} prénoms`: see french.py), so one table serves the person
+("votre", "vos") and a minor's legal representatives ("sa", "son", "ses") and agrees.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from vigie.french import voice
 from vigie.vocabulary import ELEMENTS
 
 ELEMENT_PHRASES: dict[str, str] = {
-    "identity.last_name": "{votre} nom",
-    "identity.first_name": "{vos} prénoms",
-    "identity.birth_name": "{votre} nom de naissance",
-    "identity.birth_date": "{votre} date de naissance",
-    "identity.sex": "{votre} sexe",
-    "identity.birth_place": "{votre} lieu de naissance",
-    "national_id.nir": "{votre} numéro de sécurité sociale",
-    "national_id.ins": "{votre} identifiant national de santé (INS)",
+    "identity.last_name": "{son} nom",
+    "identity.first_name": "{ses} prénoms",
+    "identity.birth_name": "{son} nom de naissance",
+    "identity.birth_date": "{sa} date de naissance",
+    "identity.sex": "{son} sexe",
+    "identity.birth_place": "{son} lieu de naissance",
+    "national_id.nir": "{son} numéro de sécurité sociale",
+    "national_id.ins": "{son} identifiant national de santé (INS)",
     "national_id.other": "un numéro d'identification officiel",
-    "contact.address": "{votre} adresse (numéro et rue)",
-    "contact.postcode": "{votre} code postal",
-    "contact.city": "{votre} commune",
-    "contact.phone": "{votre} numéro de téléphone",
-    "contact.email": "{votre} adresse électronique",
-    "financial.iban": "{vos} coordonnées bancaires (IBAN)",
-    "insurance.number": "{votre} numéro de mutuelle ou d'assurance",
-    "provider.prescriber": "le nom du médecin qui a prescrit {vos} analyses",
-    "care.exam": "la date de {vos} prélèvements au laboratoire",
-    "health.blood_group": "{votre} groupe sanguin",
+    "contact.address": "{sa} adresse (numéro et rue)",
+    "contact.postcode": "{son} code postal",
+    "contact.city": "{sa} commune",
+    "contact.phone": "{son} numéro de téléphone",
+    "contact.email": "{sa} adresse électronique",
+    "financial.iban": "{ses} coordonnées bancaires (IBAN)",
+    "insurance.number": "{son} numéro de mutuelle ou d'assurance",
+    "provider.prescriber": "le nom du médecin qui a prescrit {ses} analyses",
+    "care.exam": "la date de {ses} prélèvements au laboratoire",
+    "health.blood_group": "{son} groupe sanguin",
     "health.hiv": "des informations sur un dépistage ou un suivi du VIH",
     "health.pregnancy": "des informations sur un suivi de grossesse",
+    "health.sexual": "des informations de santé sexuelle (dépistage d'infections "
+    "sexuellement transmissibles ou contraception)",
     "health.cancer": "des informations sur un cancer ou son dépistage",
     "health.genetic": "des résultats d'analyses génétiques",
-    "health.treatment": "des informations sur {vos} traitements",
-    "health.diagnosis": "des informations sur {votre} état de santé",
+    "health.treatment": "des informations sur {ses} traitements",
+    "health.diagnosis": "des informations sur {son} état de santé",
     "health.result": "des résultats d'analyses médicales",
     "health.other": "d'autres informations de santé",
     "credentials.password": "un mot de passe",
@@ -49,7 +53,7 @@ ADVICE: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (
         "phishing",
         ("contact.", "identity."),
-        "Attendez-vous à des courriels, SMS, appels ou courriers qui reprennent {vos} "
+        "Attendez-vous à des courriels, SMS, appels ou courriers qui reprennent {ses} "
         "informations pour paraître crédibles. N'ouvrez pas les pièces jointes, ne cliquez "
         "pas sur les liens, ne répondez pas : joignez l'organisme en tapant vous-même son "
         "adresse officielle ou en rappelant son numéro officiel.",
@@ -78,7 +82,7 @@ ADVICE: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (
         "password",
         ("credentials.",),
-        "Changez ce mot de passe partout où vous l'utilisez et activez la double "
+        "Changez ce mot de passe sur tous les sites où vous l'utilisez et activez la double "
         "authentification quand elle est proposée.",
     ),
     (
@@ -95,18 +99,14 @@ GENERAL_ADVICE = (
     "officiel. N'utilisez pas les sites qui prétendent vérifier si vous êtes dans le fichier."
 )
 
+# Each consequence is one noun phrase without a conjunction of its own, so that the
+# sentence joining them reads "A, B et C" (never "A ou B ou C").
 CONSEQUENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("phishing", ("contact.",), "des tentatives d'escroquerie ciblées (hameçonnage)"),
-    (
-        "fraud",
-        ("national_id.", "insurance."),
-        "une usurpation d'identité ou une fraude aux prestations sociales",
-    ),
-    (
-        "privacy",
-        ("health.", "care."),
-        "une atteinte à la vie privée, voire une tentative de chantage",
-    ),
+    ("identity", ("national_id.", "insurance."), "une usurpation d'identité"),
+    ("benefits", ("national_id.", "insurance."), "une fraude aux prestations sociales"),
+    ("privacy", ("health.", "care."), "une atteinte à la vie privée"),
+    ("blackmail", ("health.", "care."), "une tentative de chantage"),
     ("money", ("financial.",), "des opérations frauduleuses sur un compte bancaire"),
     ("account", ("credentials.",), "la prise de contrôle d'un compte en ligne"),
 )
@@ -120,6 +120,18 @@ TIER_SENTENCES: dict[str, str] = {
     "medium": "Ces informations permettent de vous contacter directement.",
     "low": "Ces informations sont surtout des informations d'identité.",
 }
+# To a minor's legal representatives: it is the child who is identified.
+TIER_SENTENCES_MINOR: dict[str, str] = {
+    **TIER_SENTENCES,
+    "high": "Ces informations permettent d'identifier votre enfant et touchent à sa santé.",
+    "medium": "Ces informations permettent de contacter directement votre enfant ou votre famille.",
+    "low": "Ces informations sont surtout des informations sur l'identité de votre enfant.",
+}
+
+
+def tier_sentence(tier: str, *, minor: bool = False) -> str:
+    return (TIER_SENTENCES_MINOR if minor else TIER_SENTENCES).get(tier, "")
+
 
 CAUSES: dict[str, str] = {
     "exfiltration": "ont été copiées sans autorisation",
@@ -133,12 +145,16 @@ CAUSES: dict[str, str] = {
 
 
 def _voice(text: str, minor: bool) -> str:
-    return text.format(votre="son" if minor else "votre", vos="ses" if minor else "vos")
+    return voice(text, third_person=minor)
+
+
+# What a parents' letter says instead of items a minor may keep from them (minors.py).
+WITHHELD_PHRASE = {"health.withheld": "des informations de santé"}
 
 
 def element_phrase(element: str, *, minor: bool = False) -> str:
     """The everyday French for one element; unknown elements are a programming error."""
-    return _voice(ELEMENT_PHRASES[element], minor)
+    return _voice({**ELEMENT_PHRASES, **WITHHELD_PHRASE}[element], minor)
 
 
 def element_phrases(elements: Iterable[str], *, minor: bool = False) -> list[str]:
@@ -166,4 +182,4 @@ def consequences_for(elements: Iterable[str]) -> list[str]:
 
 def phrase_to_element(*, minor: bool = False) -> dict[str, str]:
     """Reverse map, for checking a rendered letter against its exposure set."""
-    return {element_phrase(e, minor=minor): e for e in ELEMENT_PHRASES}
+    return {element_phrase(e, minor=minor): e for e in (*ELEMENT_PHRASES, *WITHHELD_PHRASE)}

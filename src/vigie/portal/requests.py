@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -45,19 +46,32 @@ def public_of(private: bytes) -> bytes:
 
 def open_requests(private: bytes, path: Path) -> tuple[list[dict[str, Any]], int]:
     """The requests that open with the key, and how many lines did not (damaged, forged)."""
+    opened, bad = open_sealed_lines(private, path)
+    return [request for _, request in opened], bad
+
+
+def open_sealed_lines(private: bytes, path: Path) -> tuple[list[tuple[str, dict[str, str]]], int]:
+    """(digest of the sealed line, request) for each line that opens, and how many did not.
+    A line is its own identity: every sealed box has a fresh ephemeral key, so two requests
+    never share bytes, and an import can skip the lines it has answered before."""
     from nacl.exceptions import CryptoError
     from nacl.public import PrivateKey, SealedBox
 
     box = SealedBox(PrivateKey(private))
-    opened, bad = [], 0
+    opened: list[tuple[str, dict[str, str]]] = []
+    bad = 0
     for line in path.read_bytes().splitlines():
+        line = line.strip()
+        if not line:
+            continue
         try:
             data = json.loads(box.decrypt(base64.b64decode(line, validate=True)))
         except (CryptoError, binascii.Error, ValueError):
             bad += 1
             continue
         if isinstance(data, dict):
-            opened.append({str(k): str(v) for k, v in data.items()})
+            digest = hashlib.sha256(line).hexdigest()
+            opened.append((digest, {str(k): str(v) for k, v in data.items()}))
         else:
             bad += 1
     return opened, bad

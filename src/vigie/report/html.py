@@ -8,6 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from typing import Any
 
+from vigie.french import count
 from vigie.report import charts
 from vigie.report import labels as fr
 from vigie.report.data import UNKNOWN, Figures, Pairs
@@ -223,6 +224,11 @@ def vigie_version() -> str:
         return "dev"
 
 
+def count_fr(value: int | None, singular: str, plural: str | None = None) -> str:
+    """`1 fichier`, `3 fichiers`: the noun agrees with the number; `—` when unknown."""
+    return "—" if value is None else count(value, singular, plural)
+
+
 def render(context: dict[str, Any]) -> str:
     """The page from `template.html`; every value is escaped unless marked safe (the SVGs)."""
     import jinja2
@@ -230,6 +236,7 @@ def render(context: dict[str, Any]) -> str:
     source = files("vigie.report").joinpath("template.html").read_text(encoding="utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["num"] = fr.number_fr
+    env.filters["count"] = count_fr
     env.filters["element_fr"] = fr.element_fr
     env.filters["category_fr"] = lambda k: fr.CATEGORIES_FR.get(k, k)
     return env.from_string(source).render(**context)

@@ -2,37 +2,9 @@
 
 from __future__ import annotations
 
-ELEMENTS_FR = {
-    "identity.last_name": "Nom d'usage",
-    "identity.first_name": "Prénoms",
-    "identity.birth_name": "Nom de naissance",
-    "identity.birth_date": "Date de naissance",
-    "identity.sex": "Sexe",
-    "identity.birth_place": "Lieu de naissance",
-    "national_id.nir": "NIR (n° de sécurité sociale)",
-    "national_id.ins": "INS (identifiant national de santé)",
-    "national_id.other": "Autre numéro national",
-    "contact.address": "Adresse postale",
-    "contact.postcode": "Code postal",
-    "contact.city": "Commune",
-    "contact.phone": "Téléphone",
-    "contact.email": "Adresse électronique",
-    "financial.iban": "IBAN",
-    "insurance.number": "N° d'assurance / mutuelle",
-    "provider.prescriber": "Médecin prescripteur",
-    "care.exam": "Examen au laboratoire (fait et date)",
-    "health.blood_group": "Groupe sanguin",
-    "health.hiv": "Statut VIH",
-    "health.pregnancy": "Grossesse",
-    "health.cancer": "Cancer",
-    "health.genetic": "Données génétiques",
-    "health.treatment": "Traitements",
-    "health.diagnosis": "Diagnostics",
-    "health.result": "Résultats d'analyses",
-    "health.other": "Autres données de santé",
-    "credentials.password": "Mots de passe",
-    "text.free": "Texte libre (commentaires)",
-}
+from vigie.vocabulary import ELEMENT_LABELS_FR
+
+ELEMENTS_FR = ELEMENT_LABELS_FR  # shared with the filings (vocabulary.py)
 
 CATEGORIES_FR = {
     "identity": "Identité",

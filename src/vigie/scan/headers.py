@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from vigie.scan.recognizers.analytes import analyte_of
 from vigie.scan.recognizers.dates import EXAM_HINTS
 from vigie.scan.recognizers.registry import all_recognizers
 from vigie.scan.recognizers.text_norm import fold
@@ -92,6 +93,8 @@ def hinted_recognizers(header: str) -> frozenset[str]:
     found: set[str] = set()
     for form in variants(header):
         found |= index.get(form, frozenset())
+    if analyte_of(normalise(header)) is not None:  # names and units: see analytes.py
+        found.add("analyte")
     return frozenset(found)
 
 

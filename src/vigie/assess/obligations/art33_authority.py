@@ -8,6 +8,7 @@ from typing import Any
 from vigie.assess.case import Case
 from vigie.assess.severity import Severity, num_fr
 from vigie.assess.trace import Trace
+from vigie.french import number
 
 DEADLINE_HOURS = 72  # Art. 33(1): "where feasible, not later than 72 hours"
 PERSONS_FLAG = 100  # ENISA 2013: number of persons weighed outside the score, flagged above
@@ -83,7 +84,7 @@ def decide(case: Case, severity: Severity, now: datetime, trace: Trace) -> dict[
             reasons.append(
                 trace.fire(
                     "art33.many_persons",
-                    f"{case.persons} personnes concernées (plus de {PERSONS_FLAG})",
+                    f"{number(case.persons)} personnes concernées (plus de {PERSONS_FLAG})",
                     "ENISA 2013, nombre de personnes",
                 )
             )

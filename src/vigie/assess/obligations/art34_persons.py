@@ -9,6 +9,7 @@ from vigie.assess.case import Case
 from vigie.assess.obligations.art33_authority import LEVELS_FR
 from vigie.assess.severity import Severity, num_fr
 from vigie.assess.trace import Trace
+from vigie.french import enumerate_fr
 
 # ENISA levels that mean "high risk" in the sense of Art. 34(1).
 HIGH_RISK_LEVELS = frozenset({"high", "very_high"})
@@ -38,7 +39,7 @@ def high_risk(case: Case, severity: Severity, trace: Trace) -> list[str]:
         reasons.append(
             trace.fire(
                 "art34.high.special_categories",
-                f"données {', '.join(SPECIAL_FR[c] for c in special)} divulguées : un "
+                f"données {enumerate_fr([SPECIAL_FR[c] for c in special])} divulguées : un "
                 "dommage doit être considéré comme probable",
                 f"{EDPB_HIGH}; RGPD art. 9",
             )
@@ -59,6 +60,17 @@ def _subsequent_measures(case: Case) -> tuple[bool, str]:
         return True, (
             "le destinataire de confiance a confirmé la suppression : le risque élevé "
             "n'est plus susceptible de se matérialiser"
+        )
+    if (
+        case.sector == "health"
+        and "availability" in case.breach_types
+        and "health" in (case.categories)
+    ):
+        # restoring the data afterwards does not undo care delayed while it was missing
+        return False, (
+            "des données de santé ont été indisponibles chez un acteur de soins : le "
+            "risque pour les patients (soins retardés) a pu se réaliser avant leur "
+            "restauration (EDPB, lignes directrices 01/2021, cas 3)"
         )
     if case.recovered and case.exfiltration is False and not case.published:
         return True, "les données ont été récupérées sans signe de copie ni d'accès"
@@ -93,7 +105,10 @@ def decide(case: Case, severity: Severity, sa_required: bool, trace: Trace) -> d
     if not high:
         why = "la violation n'est pas susceptible d'engendrer un risque élevé"
         if not sa_required:
-            why = "la violation n'est pas susceptible d'engendrer un risque (voir notify_sa)"
+            why = (
+                "la violation n'est pas susceptible d'engendrer un risque (voir la "
+                "notification à l'autorité de contrôle)"
+            )
         reasons = [trace.fire("art34.not_high", why, "RGPD art. 34(1)")]
         return _result(False, None, examined, reasons)
     reasons = list(high)

@@ -193,7 +193,11 @@ class _Records:
         # Undecodable bytes are shown as \xNN escapes so the raw text stays valid text.
         enc = self.dialect.encoding.name
         raw = "".join(self.pending)
-        return raw.encode(enc, "surrogateescape").decode(enc, "backslashreplace")
+        try:
+            return raw.encode(enc, "surrogateescape").decode(enc, "backslashreplace")
+        except UnicodeError:
+            # UTF-16 cannot carry escaped bytes back (surrogates are its own code units)
+            return raw.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def quoted_fields(raw: str, delimiter: str) -> list[bool]:

@@ -17,11 +17,19 @@ from typing import Any
 from vigie.errors import InputError
 from vigie.ingest.readers.base import BadRow, ProgressCallback, RowItem, SourceTable
 
+# calamine trusts the sizes a legacy XLS declares: a damaged one can make it ask for
+# gigabytes, and Rust aborts the whole process when that fails (no exception to catch).
+# So an XLS is read once in a child process with bounded memory first (fuzz finding).
+PROBE_MEMORY = 2 * 1024**3  # address space, plus 40 times the file's size
+PROBE_SECONDS = 300.0
+
 
 def read_spreadsheet(path: Path, on_bytes: ProgressCallback) -> Iterator[SourceTable]:
     """Yield one table per sheet that holds at least a header row."""
     from python_calamine import CalamineError, CalamineWorkbook
 
+    if path.suffix.lower() == ".xls" or _is_ole2(path):
+        _probe_in_child(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except BaseException as exc:
@@ -38,6 +46,51 @@ def read_spreadsheet(path: Path, on_bytes: ProgressCallback) -> Iterator[SourceT
                 yield table
     finally:
         workbook.close()
+
+
+def _is_ole2(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _probe_in_child(path: Path) -> None:
+    """Read the workbook in a child process under a memory limit; a child killed (an
+    abort on a failed allocation, the limit, a timeout) means a damaged workbook."""
+    import resource
+    import subprocess
+    import sys
+
+    limit = PROBE_MEMORY + 40 * path.stat().st_size
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    code = "import sys; from vigie.ingest.readers.spreadsheet import drain; drain(sys.argv[1])"
+    try:
+        child = subprocess.run(
+            [sys.executable, "-c", code, str(path)],
+            preexec_fn=bounded,
+            capture_output=True,
+            timeout=PROBE_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        fault = f"damaged workbook: the XLS reader did not finish in {PROBE_SECONDS:.0f} s"
+        raise InputError(fault, path=path) from None
+    if child.returncode < 0 or b"memory allocation of" in child.stderr:
+        fault = "damaged workbook: it declares sizes it does not hold (the XLS reader gave up)"
+        raise InputError(fault, path=path)
+    # exit status 0 or a Python error: the read below meets the error as an exception
+
+
+def drain(path: str) -> None:
+    """Read every cell of every sheet (the child process of _probe_in_child)."""
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(path)
+    for name in workbook.sheet_names:
+        for _ in workbook.get_sheet_by_name(name).iter_rows():
+            pass
 
 
 def _library_fault(exc: BaseException, calamine_error: type) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from vigie.scan.recognizers import (
     adeli,
+    analytes,
     birth_name,
     birth_place,
     blood_group,
@@ -29,33 +30,37 @@ from vigie.scan.recognizers import (
 )
 from vigie.scan.recognizers.base import Recognizer
 
-RECOGNIZERS: tuple[Recognizer, ...] = tuple(
-    m.RECOGNIZER
-    for m in (
-        nir,
-        ins,
-        rpps,
-        adeli,
-        finess,
-        siren,
-        siret,
-        iban,
-        national_id_other,
-        phone,
-        email,
-        dates,
-        postcode,
-        commune,
-        birth_place,
-        sex,
-        blood_group,
-        first_name,
-        last_name,
-        birth_name,
-        street,
-        prescriber,
-        password,
-    )
+RECOGNIZERS: tuple[Recognizer, ...] = (
+    *(
+        m.RECOGNIZER
+        for m in (
+            nir,
+            ins,
+            rpps,
+            adeli,
+            finess,
+            siren,
+            siret,
+            iban,
+            national_id_other,
+            phone,
+            email,
+            dates,
+            postcode,
+            commune,
+            birth_place,
+            sex,
+            blood_group,
+            first_name,
+            last_name,
+            birth_name,
+            street,
+            prescriber,
+            password,
+        )
+    ),
+    analytes.ANALYTE,  # two recognizers in one module: lab results (see analytes.py)
+    analytes.LAB_VALUE,
 )
 _BY_NAME = {r.name: r for r in RECOGNIZERS}
 

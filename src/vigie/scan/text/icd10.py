@@ -52,6 +52,8 @@ _ALSO: tuple[tuple[str, int, int, str], ...] = (
     ("O", 0, 99, "health.pregnancy"),
     ("Z", 32, 37, "health.pregnancy"),
     ("Z", 39, 39, "health.pregnancy"),
+    ("A", 50, 64, "health.sexual"),  # infections with a predominantly sexual mode
+    ("Z", 30, 30, "health.sexual"),  # contraceptive management
     ("Q", 90, 99, "health.genetic"),
     ("Z", 15, 15, "health.genetic"),
 )
