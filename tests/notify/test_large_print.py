@@ -165,6 +165,10 @@ def test_every_variant_in_large_print_is_16_pt_on_its_own_sheets(
     starts = [i for i, text in enumerate(pages) if re.search(r"page 1/\d", text)]
     assert len(starts) == len(VARIANTS) and all(i % 2 == 0 for i in starts)
     assert all(_body_size(large, i + 1) >= 16 for i in starts)
+    # the exposure list runs on from page 1 (one column, breakable): no half-empty page
+    for i in starts:
+        body = [line for line in page_lines(large, i) if not _FOOTER.search(line.text)]
+        assert max(line.bottom_mm for line in body) > 240, pages[i][-200:]
     with pikepdf.open(large) as pdf:
         assert pdf.open_metadata().get("pdfuaid:part") == "1"
 
