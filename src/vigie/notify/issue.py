@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,18 +181,24 @@ def write_issue(
     for row in rows:
         row[13] = (resend_of or {}).get(row[2])
     outcome = IssueOutcome(letters=len(rows), parts=len(composed["parts"].items))
-    outcome.batches = _render(spec, composed)
+    # E-mails, SMS and the public portal's hashes of the codes (the plaintext codes exist
+    # only here) do not need the PDFs: made in a thread while the batches render, instead
+    # of after (PBKDF2 and file writes release the GIL; at 500,000 persons they took
+    # minutes of one core while the other waited).
+    params = portal_hashes.load_params(con, create=True)
+    assert params is not None
+    issued = [(one["id"], one["code"]) for one in composed["live"]]
+    with ThreadPoolExecutor(1, thread_name_prefix="notify-side") as side:
+        hashing = side.submit(portal_hashes.hash_codes, params, issued)
+        channels = side.submit(write_channels, spec.out, composed["contacts"], spec.inc)
+        outcome.batches = _render(spec, composed)
+        portal_rows, outcome.channels = hashing.result(), channels.result()
     large = [r[3].startswith(large_print.PREFIX) for r in rows]
     outcome.large_print = sum(large)
     manifest = [[*(r[i] for i in (0, 3, 4, 5, 6, 7, 8)), str(big).lower()]
                 for r, big in zip(rows, large, strict=True)]  # fmt: skip
     _csv(spec.out / "manifest.csv", MANIFEST_FIELDS, manifest)
     _csv(spec.out / "not_sent.csv", ("person_id", "reason"), [list(x) for x in not_sent])
-    outcome.channels = write_channels(spec.out, composed["contacts"], spec.inc)
-    # The public portal's hashes are made now: the plaintext codes exist only here.
-    portal_rows = portal_hashes.hash_rows(
-        con, ((one["id"], one["code"]) for one in composed["live"])
-    )
     with transaction(con):
         con.execute(
             "INSERT INTO notify_issues VALUES (?, ?, now(), ?, ?)",
