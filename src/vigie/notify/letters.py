@@ -27,7 +27,6 @@ import shutil
 import struct
 import zlib
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -244,11 +243,13 @@ def render_batches(
     jobs: list[BatchJob], build: Path, processes: int = 2
 ) -> Iterator[tuple[str, list[tuple[int, int]]]]:
     """Render every batch on `processes` worker processes; yields (name, each letter's
-    first and last page) as batches finish.
+    first and last page) as batches finish, in any order.
 
-    Typst's caches grow by ~150 MB per 1,000 letters and live as long as the process, so
-    workers are replaced after BATCHES_PER_WORKER batches each: a fresh pool per round
-    (ProcessPoolExecutor's own max_tasks_per_child can hang on Python 3.11).
+    Typst's caches grow by ~110 MB per 1,000 letters and live as long as the process, so
+    each worker is replaced after BATCHES_PER_WORKER batches, on its own: the others go on
+    (multiprocessing.Pool's maxtasksperchild; a fresh ProcessPoolExecutor per round made
+    every worker wait for the round's slowest batch, and its max_tasks_per_child can hang
+    on Python 3.11).
     """
     if not jobs:
         return
@@ -260,9 +261,7 @@ def render_batches(
         return
     # Spawned, not forked: Typst's threads in this process would deadlock a forked child.
     spawn = multiprocessing.get_context("spawn")
-    per_round = workers * BATCHES_PER_WORKER
-    for start in range(0, len(jobs), per_round):
-        with ProcessPoolExecutor(
-            workers, mp_context=spawn, initializer=_init_worker, initargs=(str(build),)
-        ) as pool:
-            yield from pool.map(render_batch, jobs[start : start + per_round])
+    with spawn.Pool(
+        workers, _init_worker, (str(build),), maxtasksperchild=BATCHES_PER_WORKER
+    ) as pool:
+        yield from pool.imap_unordered(render_batch, jobs)
