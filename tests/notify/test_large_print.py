@@ -22,7 +22,7 @@ from tests.notify.conftest import LETTER_DATE, Notified
 from tests.notify.letter_variants import Variant, letter_id, letter_variants, render
 from tests.notify.pdftext import page_lines, page_texts
 from tests.notify.test_templates import _jobs
-from vigie.errors import InputError
+from vigie.errors import ConfigError, InputError
 from vigie.notify import large_print, letters
 from vigie.notify.minors import VARIANTS
 from vigie.notify.run import NotifyOptions, notify_workspace
@@ -325,3 +325,21 @@ def test_large_print_with_accessible_for_every_variant_in_a_run(
         ).fetchall()
     generic = [lid for lid, row in big.items() if row["variant"] == "minor_generic"]
     assert [r[0] for r in review] == generic
+
+
+def test_a_template_from_before_large_print_is_one_config_error(tmp_path: Path) -> None:
+    """A copy of the template made before large print existed: one line saying so, not
+    Typst's PDF/UA complaint about its images of text."""
+    template = tmp_path / "template"
+    shutil.copytree(letters.DEFAULT_TEMPLATE_DIR, template)
+    layout = template / "letter.typ"
+    old = layout.read_text().replace(
+        '#let large = sys.inputs.at("large", default: "") == "1"', "#let large = false"
+    )
+    layout.write_text(old)
+    parts, jobs = _jobs(tmp_path)
+    job = letters.BatchJob("large-print-0001", tmp_path / "large.pdf", jobs[0].letters,
+                           large_print=True)  # fmt: skip
+    letters.prepare_build(template, tmp_path / "build", parts)
+    with pytest.raises(ConfigError, match=r"^letter\.typ has no large-print layout"):
+        list(letters.render_batches([job], tmp_path / "build", processes=1))

@@ -186,14 +186,26 @@ def _compile_large(data: str, count: int) -> tuple[bytes, list[tuple[int, int]]]
     """Large print, PDF/UA-1 (the text is typeset in place: no image of text stops it); the
     page ranges come from the letters' `<letter-end>` marks, each letter on new sheets."""
     inputs = {"data": data, "large": "1"}
-    pdf = _compiler.compile(
-        format="pdf", sys_inputs=inputs, timestamp=PDF_TIMESTAMP, pdf_standards="ua-1"
-    )
-    ends = [int(mark["last"]) for mark in json.loads(_compiler.query("<letter-end>", "value"))]
-    if len(ends) != count:  # a template copied before large print existed
-        raise ConfigError("letter.typ has no large-print layout: copy vigie's template again")
+    old = ConfigError("letter.typ has no large-print layout: copy vigie's template again")
+    try:
+        pdf = _compiler.compile(
+            format="pdf", sys_inputs=inputs, timestamp=PDF_TIMESTAMP, pdf_standards="ua-1"
+        )
+    except Exception:
+        if not _letter_ends():  # a template copied before large print existed: its
+            raise old from None  # images of text fail PDF/UA-1, the real fault is this
+        raise
+    ends = _letter_ends()
+    if len(ends) != count:
+        raise old
     firsts = [1] + [last + 1 + last % 2 for last in ends[:-1]]  # the next odd page
     return pdf_bytes(pdf), list(zip(firsts, ends, strict=True))
+
+
+def _letter_ends() -> list[int]:
+    """The last page of each letter of the batch just compiled (`<letter-end>` marks)."""
+    marks = json.loads(_compiler.query("<letter-end>", "value"))
+    return [int(mark["last"]) for mark in marks]
 
 
 def render_batch(job: BatchJob) -> tuple[str, list[tuple[int, int]]]:
