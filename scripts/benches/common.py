@@ -23,6 +23,7 @@ class Context:
     work: Path
     repeats: int
     large: int
+    sizes: tuple[int, ...] = ()  # the scale section's sizes (--sizes)
     cache: dict[str, Path] = field(default_factory=dict)
 
     def incident(self, persons: int, seed: int = 1) -> Path:
