@@ -55,6 +55,15 @@ def notify() -> None:
     is_flag=True,
     help="Tagged PDFs for screen readers (French, reading order, QR alt text); ~1.7x slower.",
 )
+@click.option("--shard", metavar="I/N", help="Render only shard I of N (docs/scale.md).")
+@click.option("--merge", is_flag=True, help="Check and record the shard folders DIR… as one issue.")
+@click.option(
+    "--make-keys",
+    is_flag=True,
+    help="Only make the keys all shards share (before copying WS to other machines).",
+)
+@click.argument("shard_dirs", nargs=-1, metavar="[DIR…]",
+                type=click.Path(file_okay=False, exists=True, path_type=Path))  # fmt: skip
 @verb
 def notify_run(
     workspace: Path,
@@ -66,6 +75,10 @@ def notify_run(
     reissue: bool,
     resend: bool,
     accessible: bool,
+    shard: str | None,
+    merge: bool,
+    make_keys: bool,
+    shard_dirs: tuple[Path, ...],
 ) -> Result:
     """Write a letter for every notifiable person, and the filings, under WS/out/notify/.
 
@@ -78,6 +91,8 @@ def notify_run(
     Example:
       vigie notify incident --date 2021-03-01
       vigie notify run incident --template my-template --batch-size 500 --json
+      vigie notify incident --date 2021-03-01 --shard 2/3   # on each of 3 machines
+      vigie notify incident --merge m1/shard-1-of-3 m2/shard-2-of-3 m3/shard-3-of-3
     """
     from vigie.notify.run import NotifyOptions, notify_workspace
 
@@ -91,6 +106,10 @@ def notify_run(
         accessible=accessible,
     )
     ws = open_workspace(workspace)
+    if shard or merge or shard_dirs or make_keys:
+        from vigie.cli.notify_shards import sharded
+
+        return sharded(ws, options, shard, merge, list(shard_dirs), resend, make_keys)
     if resend:
         from vigie.notify.tracking import resend_returned
 
