@@ -102,7 +102,8 @@ def _stage(result: SizeRun, name: str, cmd: list[str]) -> Sample:
     result.stages[name] = sample
     # A long run's progress, one JSON line a stage (no personal value: times and sizes).
     line = {"persons": result.persons, "stage": name, "s": round(sample.seconds, 2),
-            "peak_mb": round(sample.peak_mb), "load": os.getloadavg()[0],
+            "cpu": round(sample.cpu, 2), "peak_mb": round(sample.peak_mb),
+            "load": os.getloadavg()[0],
             "at": datetime.now().isoformat(timespec="seconds")}  # fmt: skip
     print(f"bench scale: {json.dumps(line)}", file=sys.stderr, flush=True)
     return sample
@@ -117,7 +118,9 @@ def _notify(result: SizeRun, ws: Path) -> None:
     doc = json.loads(sample.output)
     result.shards = shards
     result.letters = int(doc["letters"])
-    result.stages["notify"] = Sample(sample.seconds * shards, sample.peak_mb, sample.output)
+    result.stages["notify"] = Sample(
+        sample.seconds * shards, sample.peak_mb, sample.output, sample.cpu * shards
+    )
     out = Path(doc["out"])
     shutil.rmtree(out, ignore_errors=True)  # disk: the PDFs
 
@@ -163,51 +166,54 @@ def table(runs: list[SizeRun], stopped: str = "") -> list[str]:
     if not runs:
         return ["## scale: the cost curve", "", stopped or "No size was run."]
     sizes = [r.persons for r in runs]
-    head = " | ".join(f"{n:,}: s / MB" for n in sizes)
+    head = " | ".join(f"{n:,}" for n in sizes)
     lines = [
         "## scale: the cost curve",
         "",
         f"One run per size (seed 3), {datetime.now():%Y-%m-%d %H:%M}; each stage is the real "
-        "command in a child process (time in seconds / peak RSS in MB). k is the "
-        "least-squares exponent of time ∝ n^k over all sizes; the last column the slope "
-        "between the two largest sizes (fixed costs, process start and model loads, flatten "
-        "k at the small sizes).",
+        "command in a child process. Cells: wall time in seconds (CPU seconds, user + "
+        "system, of the command and its children) / peak RSS in MB. k is the least-squares "
+        "exponent of time ∝ n^k over all sizes, on wall time and on CPU time; the last "
+        "column is the CPU slope between the two largest sizes (fixed costs, process start "
+        "and model loads, flatten k at the small sizes).",
         "Leak rows: " + ", ".join(f"{r.leak_rows:,}" for r in runs)
         + "; registry rows: " + ", ".join(f"{r.registry_rows:,}" for r in runs) + ".",
         "",
-        f"| stage | {head} | k | k, last two |",
-        "|---|" + "---|" * len(sizes) + "---|---|",
+        f"| stage | {head} | k (wall) | k (CPU) | k (CPU), last two |",
+        "|---|" + "---|" * len(sizes) + "---|---|---|",
     ]  # fmt: skip
     for stage in runs[0].stages:
-        points = [(r.persons, r.stages[stage].seconds) for r in runs if stage in r.stages]
-        cells = [
-            f"{r.stages[stage].seconds:,.1f} / {r.stages[stage].peak_mb:,.0f}"
-            if stage in r.stages
-            else "–"
-            for r in runs
-        ]
         label = "notify (extrapolated)" if stage == "notify" else stage
-        lines.append(
-            f"| {label} | {' | '.join(cells)} | {_fmt_k(exponent(points))} "
-            f"| {_fmt_k(exponent(points[-2:]))} |"
-        )
-    total = [(r.persons, sum(r.stages[s].seconds for s in OPERATOR if s in r.stages)) for r in runs]
-    cells = [f"{t:,.1f} / {max(r.stages[s].peak_mb for s in OPERATOR if s in r.stages):,.0f}"
-             for (_, t), r in zip(total, runs, strict=True)]  # fmt: skip
-    lines.append(
-        f"| **operator's path** ({', '.join(OPERATOR)}) | {' | '.join(cells)} "
-        f"| {_fmt_k(exponent(total))} | {_fmt_k(exponent(total[-2:]))} |"
-    )
+        lines.append(_row(label, [r.stages.get(stage) for r in runs], sizes))
+    total = [_total(r) for r in runs]
+    lines.append(_row(f"**operator's path** ({', '.join(OPERATOR)})", total, sizes))
     shards = ", ".join(f"1/{r.shards} ({r.letters:,} letters)" for r in runs)
     lines += [
         "",
         f"notify renders one shard (`--shard 1/K`, about {SAMPLE:,} persons: {shards}); its "
         "time is multiplied by K, what K shards would take one after the other here, and its "
-        "peak is the shard's. Every other stage runs on the whole incident.",
+        "peak is the shard's. Every other stage runs on the whole incident. The operator's "
+        "path sums its stages' times; its peak is the largest stage's.",
     ]
     if stopped:
         lines += ["", stopped]
     return lines
+
+
+def _total(run: SizeRun) -> Sample | None:
+    found = [run.stages[s] for s in OPERATOR if s in run.stages]
+    if not found:
+        return None
+    return Sample(sum(s.seconds for s in found), max(s.peak_mb for s in found), "",
+                  sum(s.cpu for s in found))  # fmt: skip
+
+
+def _row(label: str, samples: list[Sample | None], sizes: list[int]) -> str:
+    cells = [f"{s.seconds:,.1f} ({s.cpu:,.1f}) / {s.peak_mb:,.0f}" if s else "–" for s in samples]
+    wall = [(n, s.seconds) for n, s in zip(sizes, samples, strict=True) if s]
+    cpu = [(n, s.cpu) for n, s in zip(sizes, samples, strict=True) if s]
+    ks = [exponent(wall), exponent(cpu), exponent(cpu[-2:])]
+    return f"| {label} | {' | '.join(cells)} | {' | '.join(_fmt_k(k) for k in ks)} |"
 
 
 def main() -> None:
