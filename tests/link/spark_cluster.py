@@ -131,7 +131,7 @@ def _write_conf(cluster: Cluster, executor_memory: str) -> None:
         cluster.secret_file = cluster.root / "spark.secret"
         cluster.secret_file.write_text(secret + "\n")
         daemon_conf = cluster.root / "daemon-conf"
-        daemon_conf.mkdir()
+        daemon_conf.mkdir(exist_ok=True)
         (daemon_conf / "spark-defaults.conf").write_text(
             "spark.authenticate true\n"
             f"spark.authenticate.secret {secret}\n"
@@ -140,7 +140,7 @@ def _write_conf(cluster: Cluster, executor_memory: str) -> None:
             "spark.worker.cleanup.enabled true\n"
         )
         cluster.conf_dir = cluster.root / "driver-conf"
-        cluster.conf_dir.mkdir()
+        cluster.conf_dir.mkdir(exist_ok=True)
         (cluster.conf_dir / "spark-defaults.conf").write_text(
             "spark.driver.host 127.0.0.1\n"
             "spark.driver.bindAddress 127.0.0.1\n"
