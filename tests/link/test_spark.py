@@ -153,3 +153,44 @@ def test_model_sql_is_translated_for_spark() -> None:
     assert "jaro_winkler_similarity" not in text and "list_has_any" not in text
     assert "hamming(" not in text and "sequence(1, length(nir_l))" in text
     assert "jaro_winkler_similarity" in str(settings)  # the DuckDB spec is left as it was
+
+
+@pytest.mark.parametrize(
+    ("log_text", "expected"),
+    [
+        (
+            "ERROR Exception while bootstrapping client after 391 ms\n"
+            "ERROR Application has been killed. Reason: All masters are unresponsive!",
+            "refused vigie's connection: its spark.authenticate secret differs",
+        ),
+        (
+            "WARN Failed to connect to master 10.0.0.5:7077\n"
+            "ERROR Application has been killed. Reason: All masters are unresponsive!",
+            "did not register vigie's application: it runs another Spark version",
+        ),
+        ("", "Spark could not start on spark://10.0.0.5:7077 (ValueError)"),
+    ],
+)
+def test_a_session_that_does_not_start_is_explained_from_the_driver_log(
+    log_text: str, expected: str
+) -> None:
+    from vigie.link.spark_session import Target, _start_failure
+
+    target = Target("spark://10.0.0.5:7077", "secret")
+    assert expected in _start_failure(target, log_text, ValueError("x"))
+    assert "secret" not in repr(target)  # the secret is kept out of reprs
+
+
+def test_a_failed_job_names_the_java_exception_never_its_message() -> None:
+    from vigie.link.spark_session import Target, job_failure
+
+    message = (
+        "An error occurred while calling o123.collect.\n: org.apache.spark.SparkException: "
+        "Job aborted due to stage failure: Task 0 in stage 3.0 failed 4 times (executor 1): "
+        'java.lang.NumberFormatException: For input string: "DUPONT"\n\tat java.base/...'
+    )
+    error = str(job_failure(Target("spark://h:7077"), RuntimeError(message)))
+    assert "java.lang.NumberFormatException" in error
+    assert "DUPONT" not in error and "\n" not in error
+    oom = job_failure(Target(), RuntimeError("java.lang.OutOfMemoryError: Java heap space"))
+    assert "local mode" in str(oom) and "spark.executor.memory" in str(oom)
