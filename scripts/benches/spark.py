@@ -74,6 +74,11 @@ def run_section(ctx: Context) -> list[str]:
     spark_eval = _evaluate(ws, incident / "truth")
     scores = {"duckdb": _pairwise_f1(duck_out, truth), "spark": _pairwise_f1(spark_out, truth)}
     agreement = _agreement(spark_out, duck_out)
+    raw = {"counts": counts, "duckdb": duck.__dict__, "spark": spark.__dict__, "scores": scores}
+    print(
+        f"bench: spark raw: {json.dumps({**raw, 'agreement': agreement}, default=str)}",
+        file=sys.stderr,
+    )  # kept in the bench's log if the table below fails
     return _table(counts, duck, spark, scores, (duck_eval, spark_eval), agreement, load_before)
 
 

@@ -82,7 +82,7 @@ def train_and_predict(
     table = con.execute(f"SELECT * FROM {records_table}").to_arrow_table()
     with open_session(target, work_dir, table.num_rows) as spark:
         try:
-            frame = spark.createDataFrame(table)  # Arrow batches over the session
+            frame = _ship(spark, table)
             del table
             db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
             linker = Linker(db_api.register(frame), spark_settings(settings), log_level=None)
@@ -100,6 +100,22 @@ def train_and_predict(
         except (PySparkException, Py4JError, SplinkException) as exc:
             raise job_failure(target, exc) from None
     return train.finish(con, trained, seconds, training)
+
+
+def _ship(spark: Any, table: Any) -> Any:
+    """The records on the executors, once: Arrow batches sent over the session (inside
+    tasks, over Spark's encrypted RPC) and cached there (spilled encrypted).
+
+    Spark keeps a small Arrow input as a local relation inside the query plan instead:
+    every job would then carry all the records (a 65 MB task binary per job at 80,000
+    records, the driver thrashing), so the threshold is 0 (spark_session)."""
+    from pyspark import StorageLevel
+
+    frame = spark.createDataFrame(table)  # one partition per 10,000-record batch
+    partitions = int(spark.conf.get("spark.sql.shuffle.partitions"))
+    frame = frame.coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK)
+    frame.count()  # sent now; Splink's jobs read the executors' copy
+    return frame
 
 
 def _pairs_to_duckdb(con: duckdb.DuckDBPyConnection, pairs: Any) -> None:

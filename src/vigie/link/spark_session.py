@@ -181,6 +181,8 @@ def _conf(gateway: Any, target: Target, work_dir: Path) -> Any:
     conf.set("spark.ui.enabled", "false")
     conf.set("spark.ui.showConsoleProgress", "false")
     conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
+    # never a local relation (the records inside every query plan): see spark._ship
+    conf.set("spark.sql.execution.arrow.localRelationThreshold", "0")
     if not target.local:
         for key, value in CLUSTER_SECURITY.items():
             conf.set(key, value)
