@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +42,7 @@ WORKER_CORES = 1
 WORKER_MEMORY = os.environ.get("BENCH_SPARK_WORKER_MEMORY", "4g")
 EXECUTOR_MEMORY = os.environ.get("BENCH_SPARK_EXECUTOR_MEMORY", "3500m")
 DRIVER_MEMORY = os.environ.get("BENCH_SPARK_DRIVER_MEMORY", "4g")
+TIMEOUT = float(os.environ.get("BENCH_SPARK_TIMEOUT", "5400"))  # the Spark run, seconds
 
 
 def run_section(ctx: Context) -> list[str]:
@@ -55,6 +58,7 @@ def run_section(ctx: Context) -> list[str]:
         _export_for_peer(ws, incident / "truth", ctx.work / "link-peer-in.parquet", truth)
     load_before = os.getloadavg()
     duck = _measured([*VIGIE, "link", str(ws), "--json"], {}, [])
+    print(f"bench: spark: duckdb {duck.seconds:.0f} s {duck.peak_mb}", file=sys.stderr)
     duck_out = ctx.work / "spark-duckdb-out.parquet"
     _export_vigie_clusters(ws, duck_out)
     duck_eval = _evaluate(ws, incident / "truth")
@@ -66,9 +70,11 @@ def run_section(ctx: Context) -> list[str]:
         executor_memory=EXECUTOR_MEMORY,
     ) as cluster:
         env = {**cluster.env(), "VIGIE_SPARK_MEMORY": DRIVER_MEMORY}
-        command = [*VIGIE, "link", str(ws), "--engine", "spark"]
+        command = [*VIGIE[:-1], "-vv", "link", str(ws), "--engine", "spark"]  # -vv: progress
         command += ["--spark-master", cluster.master_url, "--json"]
-        spark = _measured(command, env, [p.pid for p in cluster.processes])
+        spark = _measured(command, env, [p.pid for p in cluster.processes], TIMEOUT)
+    if not spark.finished:
+        return _unfinished(counts, duck, spark, load_before)
     spark_out = ctx.work / "spark-spark-out.parquet"
     _export_vigie_clusters(ws, spark_out)
     spark_eval = _evaluate(ws, incident / "truth")
@@ -95,10 +101,15 @@ class Measured:
     seconds: float
     output: dict
     peak_mb: dict[str, float] = field(default_factory=dict)
+    finished: bool = True
+    last_step: str = ""  # Splink's last progress line (-vv), for a run cut short
 
 
-def _measured(cmd: list[str], env: dict[str, str], cluster_pids: list[int]) -> Measured:
-    """Run `cmd`, sampling the RSS of its process tree and of the cluster's every 0.5 s."""
+def _measured(
+    cmd: list[str], env: dict[str, str], cluster_pids: list[int], timeout: float | None = None
+) -> Measured:
+    """Run `cmd`, sampling the RSS of its process tree and of the cluster's every 0.5 s;
+    past `timeout` the run is killed and returned with `finished` False."""
     from benches.common import BENCH_ENV
 
     started = time.monotonic()
@@ -107,6 +118,7 @@ def _measured(cmd: list[str], env: dict[str, str], cluster_pids: list[int]) -> M
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, **BENCH_ENV, **env},
+        start_new_session=True,  # killed with its driver JVM on timeout
     )
     peaks = {"vigie (driver)": 0.0, "cluster": 0.0, "total": 0.0}
     done = threading.Event()
@@ -123,13 +135,29 @@ def _measured(cmd: list[str], env: dict[str, str], cluster_pids: list[int]) -> M
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    out, err = proc.communicate()
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        finished = True
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        finished = False
     done.set()
     sampler.join()
     seconds = time.monotonic() - started
-    if proc.returncode:
+    if finished and proc.returncode:
         raise SystemExit(f"bench: {' '.join(cmd)} exited {proc.returncode}: {err[-2000:]!r}")
-    return Measured(seconds, json.loads(out), {k: v / 1024 for k, v in peaks.items()})
+    progress = [line for line in err.splitlines() if _PROGRESS.search(line)]
+    return Measured(
+        seconds,
+        json.loads(out) if finished else {},
+        {k: v / 1024 for k, v in peaks.items()},
+        finished,
+        progress[-1][:160] if progress else "",
+    )
+
+
+_PROGRESS = re.compile(r"Estimating u for|Iteration \d+:|Starting EM|Blocking time|Predict time")
 
 
 def _children() -> dict[int, list[int]]:
@@ -188,6 +216,27 @@ def _agreement(spark_out: Path, duck_out: Path) -> dict[str, float | int]:
         "HAVING count(DISTINCT s) > 1)"
     ).fetchall()[0][0]
     return {"f1": round(f1, 6), "records_in_differing_persons": int(moved)}
+
+
+def _unfinished(
+    counts: dict[str, int], duck: Measured, spark: Measured, load_before: tuple[float, ...]
+) -> list[str]:
+    records = counts.get("leak", 0) + counts.get("registry", 0)
+    load_after = os.getloadavg()
+    return [
+        f"## spark: `vigie link --spark-master` on a standalone cluster, {records:,} records",
+        "",
+        f"The cluster run did not finish in {spark.seconds:,.0f} s (BENCH_SPARK_TIMEOUT) and "
+        f"was stopped; its last step: `{spark.last_step}`. Peak memory until then: vigie + "
+        f"driver {spark.peak_mb['vigie (driver)']:,.0f} MB, cluster "
+        f"{spark.peak_mb['cluster']:,.0f} MB, total {spark.peak_mb['total']:,.0f} MB. DuckDB "
+        f"on the same workspace: {duck.seconds:,.0f} s, {duck.output['persons']:,} persons, "
+        f"peak {duck.peak_mb['vigie (driver)']:,.0f} MB. Load average before: "
+        + ", ".join(f"{x:.1f}" for x in load_before)
+        + "; after: "
+        + ", ".join(f"{x:.1f}" for x in load_after)
+        + ".",
+    ]
 
 
 def _table(
