@@ -89,7 +89,10 @@ def run_section(ctx: Context) -> list[str]:
 
 
 def _counts(ws_path: Path) -> dict[str, int]:
+    from benches.common import BENCH_ENV
     from vigie.workspace import Workspace
+
+    os.environ.update(BENCH_ENV)  # the bench's workspaces' key (as link._prepare sets it)
 
     with Workspace.open(ws_path).connect(read_only=True) as con:
         kinds = con.execute("SELECT kind, sum(rows) FROM _tables GROUP BY kind").fetchall()
