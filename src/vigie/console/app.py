@@ -27,10 +27,11 @@ from starlette.routing import Route
 
 from vigie.console import auth, labels
 from vigie.console.data import Denied, Reader
+from vigie.console.lead_pages import LeadPages
 from vigie.console.setup import Activation
 from vigie.console.store import ConsoleStore
 from vigie.console.web import NO_STORE, capped_body, cookie_name, parse_form, session_token
-from vigie.portal.guard import Buckets, Guard
+from vigie.portal.guard import HEADERS, Buckets, Guard
 from vigie.portal.selfcheck import Tokens, same_site
 from vigie.report.html import clock_view
 from vigie.workspace import lock
@@ -70,7 +71,9 @@ class Pages:
         self.tokens = Tokens()
         self.login_buckets = Buckets(login_rate)
         self.activation = Activation(self)
-        self.css = resources.files("vigie.console").joinpath("static/console.css").read_bytes()
+        static = resources.files("vigie.console").joinpath("static")
+        self.css = static.joinpath("console.css").read_bytes()
+        self.js = static.joinpath("console.js").read_bytes()
 
     # -- rendering -------------------------------------------------------------------
     def page(
@@ -240,6 +243,11 @@ class Pages:
     async def stylesheet(self, request: Request) -> Response:
         return Response(self.css, media_type="text/css", headers={"cache-control": "max-age=3600"})
 
+    async def script(self, request: Request) -> Response:
+        return Response(
+            self.js, media_type="text/javascript", headers={"cache-control": "max-age=3600"}
+        )
+
     async def health(self, request: Request) -> Response:
         return Response("ok", media_type="text/plain", headers=NO_STORE)
 
@@ -250,10 +258,22 @@ class Pages:
 
 STAFF = ("lead", "controller")
 EVERYONE = ("lead", "controller", "agent")
+LEAD = ("lead",)
+# The portal's headers, except that scripts (progressive enhancement: review shortcuts,
+# refreshing the dashboard) may come from the console itself, never inline.
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+CONSOLE_HEADERS = [(b"content-security-policy", CSP.encode())] + [
+    h for h in HEADERS if h[0] != b"content-security-policy"
+]
 
 
 def route_name(path: str) -> str:
     """The route of a path for the access log: person ids and queries never reach it."""
+    if path.startswith("/revue/"):
+        return "/revue/{pair_id}"
     if path.startswith("/personnes/"):
         return (
             "/personnes/{id}/consultations"
@@ -268,6 +288,9 @@ def route_name(path: str) -> str:
         "/personnes",
         "/sante",
         "/static/console.css",
+        "/static/console.js",
+        "/revue",
+        "/journal",
     )
     return path if path in known else "(other)"
 
@@ -275,6 +298,7 @@ def route_name(path: str) -> str:
 def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: int = 10) -> Guard:
     """The ASGI application: pages behind the guard (headers, access log by route)."""
     pages = Pages(store, clock=clock, login_rate=login_rate)
+    lead = LeadPages(pages)
     routes = [
         Route("/connexion", pages.login, methods=["GET", "POST"]),
         Route("/activation", pages.activation.endpoint, methods=["GET", "POST"]),
@@ -283,9 +307,12 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/personnes", pages.guarded(STAFF, pages.persons)),
         Route("/personnes/{person_id}", pages.guarded(STAFF, pages.person)),
         Route("/personnes/{person_id}/consultations", pages.guarded(("lead",), pages.views)),
+        Route("/revue", pages.guarded(LEAD, lead.review)),
+        Route("/revue/{pair_id:int}", pages.guarded(LEAD, lead.decide), methods=["POST"]),
         Route("/static/console.css", pages.stylesheet),
+        Route("/static/console.js", pages.script),
         Route("/sante", pages.health),
     ]
     handlers = {404: pages.error, 405: pages.error, 500: pages.error}
     app = Starlette(routes=routes, exception_handlers=handlers)
-    return Guard(app, limited=(), route_name=route_name, log=log)
+    return Guard(app, limited=(), route_name=route_name, log=log, headers=CONSOLE_HEADERS)

@@ -19,6 +19,8 @@ from typing import Any
 import duckdb
 
 from vigie.console.accounts import Principal
+from vigie.errors import InputError
+from vigie.link import review
 from vigie.report.decision import Clock, clock, latest_decision
 from vigie.report.labels import ELEMENTS_FR
 from vigie.scan import masking
@@ -367,3 +369,62 @@ def _mask(mask: Any, value: Any) -> str:
 
 def _masked_name(surname: str | None, first: str | None) -> str:
     return " ".join(masking.mask_name(v) for v in (surname, first) if v) or "—"
+
+
+# -- The lead's review queue -------------------------------------------------------------
+# One code path with `vigie review`: the pairs come from vigie.link.review.queue_on, masked
+# by its masks, and decisions go through review.record_on, which audits each one; the
+# console adds the deciding login to that entry.
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    pair: review.ReviewPair | None  # the pair to decide, None when none is left
+    pending: int  # undecided pairs in the whole queue
+
+
+def review_pair(reader: Reader, after: int = 0) -> ReviewPage:
+    """The first undecided pair after pair `after` (lead only). Showing it is a view of
+    the persons its two leak rows belong to today, recorded as such."""
+    _lead_only(reader)
+    pairs = review.queue_on(reader.con, 1, after)
+    pending = review.pending(reader.con)
+    if not pairs:
+        return ReviewPage(None, pending)
+    pair = pairs[0]
+    persons = _persons_of_records(reader.con, [pair.left, pair.right])
+    reader._viewed("revue", pair_id=pair.pair_id, person_ids=persons)
+    return ReviewPage(pair, pending)
+
+
+def decide_pair(reader: Reader, pair_id: int, decision: str) -> dict[str, Any] | None:
+    """Accept or reject a queued pair as `vigie review` does, under the lead's login;
+    None when the queue holds no such pair."""
+    _lead_only(reader)
+    if decision not in ("accept", "reject"):
+        return None
+    try:
+        done = review.record_on(reader.ws, reader.con, [(pair_id, decision)], by=reader.who.login)
+    except InputError:
+        return None
+    return done[0]
+
+
+def _lead_only(reader: Reader) -> None:
+    if reader.who.role != "lead":
+        raise Denied(reader.who.role)
+
+
+def _persons_of_records(con: duckdb.DuckDBPyConnection, uids: list[str]) -> list[str]:
+    """The persons the leak rows `table:row` belong to (link's person_records)."""
+    if not table_exists(con, "person_records"):
+        return []
+    keys = [(t, int(r)) for t, _, r in (u.rpartition(":") for u in uids) if r.isdigit()]
+    if not keys:
+        return []
+    where = " OR ".join('("table" = ? AND _row = ?)' for _ in keys)
+    rows = con.execute(
+        f"SELECT DISTINCT person_id FROM person_records WHERE {where} ORDER BY 1",
+        [v for key in keys for v in key],
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -40,3 +40,22 @@ def label(table: dict[str, str], key: str | None) -> str:
     if key is None:
         return "—"
     return table.get(key, key)
+
+
+# The lead's review queue: vigie.link.review's field roles and marks.
+REVIEW_FIELDS = {
+    "last_name": "Nom",
+    "birth_name": "Nom de naissance",
+    "first_names": "Prénoms",
+    "birth_date": "Date de naissance",
+    "sex": "Sexe",
+    "nir": "NIR",
+    "other_id": "Autre identifiant",
+    "address": "Adresse",
+    "postcode": "Code postal",
+    "city": "Commune",
+    "phone": "Téléphone",
+    "email": "Adresse électronique",
+}
+MARKS = {"=": "identiques", "≠": "différents", "?": "un seul côté renseigné"}
+DECISIONS = {"accept": "acceptée (même personne)", "reject": "rejetée (deux personnes)"}
