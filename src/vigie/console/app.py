@@ -309,6 +309,7 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/personnes/{person_id}/consultations", pages.guarded(("lead",), pages.views)),
         Route("/revue", pages.guarded(LEAD, lead.review)),
         Route("/revue/{pair_id:int}", pages.guarded(LEAD, lead.decide), methods=["POST"]),
+        Route("/journal", pages.guarded(LEAD, lead.audit)),
         Route("/static/console.css", pages.stylesheet),
         Route("/static/console.js", pages.script),
         Route("/sante", pages.health),

@@ -19,7 +19,8 @@ from typing import Any
 import duckdb
 
 from vigie.console.accounts import Principal
-from vigie.errors import InputError
+from vigie.console.audit_log import AuditFilter, AuditPage, choices, page_of, read_lines
+from vigie.errors import InputError, IntegrityError
 from vigie.link import review
 from vigie.report.decision import Clock, clock, latest_decision
 from vigie.report.labels import ELEMENTS_FR
@@ -428,3 +429,21 @@ def _persons_of_records(con: duckdb.DuckDBPyConnection, uids: list[str]) -> list
         [v for key in keys for v in key],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+# -- The audit log (lead) ----------------------------------------------------------------
+
+
+def audit_log(reader: Reader, wanted: AuditFilter, page: int) -> AuditPage:
+    """A page of the audit log (lead only), and whether its chain verifies: the check of
+    `vigie audit verify` (Workspace.verify_audit), against the head in the open store."""
+    _lead_only(reader)
+    verified, broken = None, None
+    try:
+        verified = reader.ws.verify_audit(con=reader.con)
+    except IntegrityError as exc:
+        broken = str(exc)
+    entries = read_lines(reader.ws.audit_path)
+    shown, total, page, pages = page_of(entries, wanted, page)
+    verbs, logins = choices(entries)
+    return AuditPage(shown, total, page, pages, verbs, logins, verified, broken)

@@ -32,7 +32,15 @@ ISSUE_KINDS = {
     "resend": "renvoi",
     "answer": "réponse à une demande",
 }
-PAGES = {"personne": "fiche de la personne", "personnes": "liste des personnes"}
+PAGES = {
+    "personne": "fiche de la personne",
+    "personnes": "liste des personnes",
+    "revue": "paire de la file de revue",
+    "export personnes": "téléchargement des personnes",
+    "export non envoyés": "téléchargement des personnes sans courrier",
+    "export mineurs": "téléchargement des mineurs à examiner",
+    "non envoyés": "liste des personnes sans courrier",
+}
 
 
 def label(table: dict[str, str], key: str | None) -> str:
@@ -59,3 +67,31 @@ REVIEW_FIELDS = {
 }
 MARKS = {"=": "identiques", "≠": "différents", "?": "un seul côté renseigné"}
 DECISIONS = {"accept": "acceptée (même personne)", "reject": "rejetée (deux personnes)"}
+
+# The audit log's verbs (an unknown verb is shown as it is).
+VERBS = {
+    "view": "consultation",
+    "review": "décision de revue",
+    "console login": "connexion à la console",
+    "console logout": "déconnexion",
+    "console activation": "activation d'un compte",
+    "console lockout": "verrouillage d'un compte",
+    "users add": "compte créé",
+    "users disable": "compte désactivé",
+    "users enable": "compte réactivé",
+    "users reset": "compte réinitialisé",
+    "init": "création de l'espace de travail",
+    "ingest": "lecture de la fuite",
+    "registry add": "ajout d'un registre",
+    "scan": "analyse des colonnes",
+    "link": "rapprochement des personnes",
+    "assess": "évaluation",
+    "notify": "émission des courriers",
+    "notify status": "états des courriers (La Poste)",
+    "notify resend": "renvoi des courriers revenus",
+    "report": "rapport",
+    "portal build": "construction du portail",
+    "portal requests import": "demandes du portail",
+    "export": "export d'une table",
+    "purge": "purge",
+}

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vigie.console import data, labels
+from vigie.console.audit_log import AuditFilter, row
 
 if TYPE_CHECKING:
     from vigie.console.app import Ctx, Pages
@@ -59,6 +60,19 @@ class LeadPages:
             return self.pages.refuse(404, ctx.session)
         after = _number(ctx.form.get("apres"))
         return self.pages.redirect(f"/revue?apres={after}&fait={pair_id}:{decision}")
+
+    def audit(self, request: Request, ctx: Ctx) -> Response:
+        wanted = AuditFilter.parse(dict(request.query_params))
+        page = _number(request.query_params.get("page"), 1)
+        found = data.audit_log(ctx.reader, wanted, page)
+        words = {"pages": labels.PAGES, "decisions": labels.DECISIONS, "verbs": labels.VERBS}
+        return self.pages.page(
+            "audit.html",
+            session=ctx.session,
+            found=found,
+            wanted=wanted,
+            rows=[row(e, words) for e in found.entries],
+        )
 
 
 def summary(fields: list[tuple[str, str, str, str]]) -> dict[str, int]:
