@@ -25,7 +25,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from vigie.console import auth, labels
+from vigie.console import auth, figures, labels
+from vigie.console.dashboard_pages import DashboardPages
 from vigie.console.data import Denied, Reader
 from vigie.console.lead_pages import LeadPages
 from vigie.console.setup import Activation
@@ -67,7 +68,7 @@ class Pages:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.globals.update(labels=labels)
+        self.env.globals.update(labels=labels, figures=figures)
         self.tokens = Tokens()
         self.login_buckets = Buckets(login_rate)
         self.activation = Activation(self)
@@ -111,9 +112,10 @@ class Pages:
 
     # -- the session gate ------------------------------------------------------------
     def guarded(
-        self, roles: tuple[str, ...], handler: Handler
+        self, roles: tuple[str, ...], handler: Handler, *, touch: bool = True
     ) -> Callable[..., Awaitable[Response]]:
-        """An endpoint that runs `handler` for a live, active session of one of `roles`."""
+        """An endpoint that runs `handler` for a live, active session of one of `roles`;
+        `touch=False` (a page polling by itself) does not keep an idle session alive."""
 
         async def endpoint(request: Request) -> Response:
             form = None
@@ -122,7 +124,7 @@ class Pages:
                 if body is None or not same_site(dict(request.headers)):
                     return self.refuse(403)
                 form = parse_form(body)
-            return await run_in_threadpool(self._serve, request, roles, handler, form)
+            return await run_in_threadpool(self._serve, request, roles, handler, form, touch)
 
         return endpoint
 
@@ -132,11 +134,12 @@ class Pages:
         roles: tuple[str, ...],
         handler: Handler,
         form: dict[str, str] | None,
+        touch: bool = True,
     ) -> Response:
         try:
             with self.store.open() as con:
                 now = self.clock()
-                session = auth.current(con, session_token(request), now)
+                session = auth.current(con, session_token(request), now, touch=touch)
                 if session is None:
                     return self.with_cookie(request, self.redirect("/connexion"), None)
                 if session.stage != "active":
@@ -274,6 +277,8 @@ def route_name(path: str) -> str:
     """The route of a path for the access log: person ids and queries never reach it."""
     if path.startswith("/revue/"):
         return "/revue/{pair_id}"
+    if path.startswith("/depots/"):
+        return "/depots/{name}"
     if path.startswith("/personnes/"):
         return (
             "/personnes/{id}/consultations"
@@ -291,6 +296,7 @@ def route_name(path: str) -> str:
         "/static/console.js",
         "/revue",
         "/journal",
+        "/tableau-de-bord/chiffres",
     )
     return path if path in known else "(other)"
 
@@ -298,7 +304,7 @@ def route_name(path: str) -> str:
 def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: int = 10) -> Guard:
     """The ASGI application: pages behind the guard (headers, access log by route)."""
     pages = Pages(store, clock=clock, login_rate=login_rate)
-    lead = LeadPages(pages)
+    lead, board = LeadPages(pages), DashboardPages(pages)
     routes = [
         Route("/connexion", pages.login, methods=["GET", "POST"]),
         Route("/activation", pages.activation.endpoint, methods=["GET", "POST"]),
@@ -307,6 +313,8 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/personnes", pages.guarded(STAFF, pages.persons)),
         Route("/personnes/{person_id}", pages.guarded(STAFF, pages.person)),
         Route("/personnes/{person_id}/consultations", pages.guarded(("lead",), pages.views)),
+        Route("/tableau-de-bord/chiffres", pages.guarded(STAFF, board.figures, touch=False)),
+        Route("/depots/{name}", pages.guarded(LEAD, board.filing)),
         Route("/revue", pages.guarded(LEAD, lead.review)),
         Route("/revue/{pair_id:int}", pages.guarded(LEAD, lead.decide), methods=["POST"]),
         Route("/journal", pages.guarded(LEAD, lead.audit)),

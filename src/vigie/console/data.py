@@ -10,9 +10,10 @@ a "view" entry to the audit chain: who, which person id(s), on which page.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from vigie.report.decision import Clock, clock, latest_decision
 from vigie.report.labels import ELEMENTS_FR
 from vigie.scan import masking
 from vigie.scan.recognizers.text_norm import fold
+from vigie.vocabulary import category
 from vigie.workspace import Workspace, audit, table_exists
 
 PAGE_SIZE = 50
@@ -53,6 +55,15 @@ class Dashboard:
     not_sent: dict[str, int] = field(default_factory=dict)
     review_queue: int | None = None  # lead only
     clock: Clock | None = None
+    # Filled by _complete (below): the stages, the rest of the figures, portal, filings.
+    stages: list[StageRun] = field(default_factory=list)
+    per_departement: dict[str, int] = field(default_factory=dict)
+    per_category: dict[str, int] = field(default_factory=dict)
+    issues: list[IssueRow] = field(default_factory=list)
+    resent: int = 0
+    portal: dict[str, int] | None = None  # lead only: portal requests by outcome
+    filings: list[Filing] = field(default_factory=list)
+    now: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,7 @@ class Reader:
         """Key figures; a controller's are those of its persons only."""
         where, params = self._scope()
         board = Dashboard(clock=_clock(self.con, facts, now))
+        _complete(self, board, now)
         if not self._has("persons"):
             return board
         persons = f"SELECT person_id, controllers FROM persons p WHERE {where}"
@@ -447,3 +459,149 @@ def audit_log(reader: Reader, wanted: AuditFilter, page: int) -> AuditPage:
     shown, total, page, pages = page_of(entries, wanted, page)
     verbs, logins = choices(entries)
     return AuditPage(shown, total, page, pages, verbs, logins, verified, broken)
+
+
+# -- The rest of the dashboard: stages, per département and category, letters, portal,
+# filings. Person counts carry the principal's scope like every other read.
+
+# The pipeline's stages (audit verbs) and what each is computed from: a stage run before
+# one of its inputs last ran is out of date ("à relancer").
+STAGES: dict[str, tuple[str, ...]] = {
+    "ingest": (),
+    "registry add": (),
+    "scan": ("ingest",),
+    "review": (),
+    "link": ("scan", "registry add", "review"),
+    "assess": ("link",),
+    "report": ("assess",),
+    "notify": ("assess",),
+    "notify status": ("notify",),
+    "notify resend": ("notify status",),
+    "portal build": ("notify",),
+    "portal requests import": ("portal build",),
+}
+FILINGS = {  # file under out/notify/filings -> what it is
+    "cnil-notification.pdf": "Notification à la CNIL (projet, PDF)",
+    "cnil-notification.json": "Notification à la CNIL (champs, JSON)",
+    "health-report.pdf": "Signalement aux autorités sanitaires (projet, PDF)",
+    "health-report.json": "Signalement aux autorités sanitaires (champs, JSON)",
+    "public-communication.md": "Communication publique (projet)",
+}
+
+
+@dataclass(frozen=True)
+class StageRun:
+    verb: str
+    last: datetime | None  # when its last run was recorded; None: never run
+    seconds: float | None
+    counts: dict[str, Any]  # the run's counts (lead only: incident-wide figures)
+    stale_since: str | None  # an input that ran after it (it should run again)
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    issue: int
+    kind: str
+    created: datetime
+    letters: int  # of this principal's persons
+
+
+@dataclass(frozen=True)
+class Filing:
+    name: str
+    label: str
+    ready: datetime | None  # when written; None: not yet (vigie notify)
+
+
+def _complete(reader: Reader, board: Dashboard, now: datetime) -> None:
+    board.now = now
+    where, params = reader._scope()
+    lead = reader.who.role == "lead"
+    board.stages = _stages(reader, lead)
+    board.filings = _filings(reader) if lead else []
+    if lead and reader._has("portal_answers"):
+        board.portal = reader._pairs(
+            "SELECT outcome, count(*) FROM portal_answers GROUP BY 1 ORDER BY 1", []
+        )
+    if not reader._has("persons"):
+        return
+    persons = f"SELECT * FROM persons p WHERE {where}"
+    board.per_departement = reader._pairs(
+        f"SELECT coalesce(departement, '') AS d, count(*) AS n FROM ({persons}) GROUP BY 1 "
+        "ORDER BY d = '', n DESC, d",
+        params,
+    )
+    if reader._has("person_exposure"):
+        board.per_category = _per_category(reader, persons, params)
+    if reader._has("notify_letters", "notify_issues"):
+        rows = reader.con.execute(
+            f"SELECT i.issue, i.kind, i.created_at, count(l.letter_id) FROM notify_issues i "
+            f"LEFT JOIN (SELECT l.* FROM notify_letters l JOIN ({persons}) p USING "
+            "(person_id)) l USING (issue) GROUP BY 1, 2, 3 ORDER BY 1",
+            params,
+        ).fetchall()
+        board.issues = [IssueRow(int(i), str(k), c, int(n)) for i, k, c, n in rows]
+        board.resent = sum(r.letters for r in board.issues if r.kind == "resend")
+
+
+def _per_category(reader: Reader, persons: str, params: list[Any]) -> dict[str, int]:
+    """Persons with at least one exposed element of each category (DESIGN.md's mapping)."""
+    elements = [
+        str(e)
+        for (e,) in reader.con.execute("SELECT DISTINCT element FROM person_exposure").fetchall()
+    ]
+    if not elements:
+        return {}
+    mapping = ", ".join("(?, ?)" for _ in elements)
+    pairs = [v for e in elements for v in (e, category(e))]
+    return reader._pairs(
+        f"SELECT m.cat, count(DISTINCT x.person_id) FROM person_exposure x JOIN (VALUES "
+        f"{mapping}) m(element, cat) USING (element) WHERE x.person_id IN (SELECT person_id "
+        f"FROM ({persons})) GROUP BY 1 ORDER BY 2 DESC, 1",
+        pairs + params,
+    )
+
+
+def _stages(reader: Reader, lead: bool) -> list[StageRun]:
+    runs: dict[str, tuple[datetime, float, Any]] = {}
+    if reader._has("_runs"):
+        for verb, last, seconds, counts in reader.con.execute(
+            "SELECT verb, max(started_at), arg_max(duration_s, started_at), "
+            "arg_max(counts, started_at) FROM _runs GROUP BY 1"
+        ).fetchall():
+            runs[str(verb)] = (last, float(seconds or 0), counts)
+    done: dict[str, StageRun] = {}
+    for verb, inputs in STAGES.items():
+        last, seconds, counts = runs.get(verb, (None, None, None))
+        stale = None
+        if last is not None:
+            for before in inputs:
+                run = done[before]
+                if run.last is not None and (run.last > last or run.stale_since):
+                    stale = before
+                    break
+        parsed = json.loads(counts) if isinstance(counts, str) and lead else {}
+        done[verb] = StageRun(verb, last, seconds, parsed if isinstance(parsed, dict) else {},
+                              stale)  # fmt: skip
+    return [r for v, r in done.items() if v != "review" or r.last is not None]
+
+
+def _filings(reader: Reader) -> list[Filing]:
+    folder = reader.ws.out_dir / "notify" / "filings"
+    found = []
+    for name, label in FILINGS.items():
+        try:
+            when = datetime.fromtimestamp((folder / name).stat().st_mtime, UTC)
+        except OSError:
+            when = None
+        found.append(Filing(name, label, when))
+    return found
+
+
+def filing_path(reader: Reader, name: str) -> Path | None:
+    """A filing draft of out/notify/filings (lead only), by its name in FILINGS only."""
+    _lead_only(reader)
+    if name not in FILINGS:
+        return None
+    path = reader.ws.out_dir / "notify" / "filings" / name
+    return path if path.is_file() else None

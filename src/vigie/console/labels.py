@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from vigie.report import labels as report_labels
+from vigie.report.html import when_fr
 from vigie.report.labels import ELEMENTS_FR, TIERS_FR, departement_fr, number_fr
 
 __all__ = ["ELEMENTS_FR", "TIERS_FR", "departement_fr", "number_fr"]
@@ -95,3 +100,41 @@ VERBS = {
     "export": "export d'une table",
     "purge": "purge",
 }
+
+# The dashboard.
+STAGES = {
+    "ingest": "Lecture de la fuite (ingest)",
+    "registry add": "Registres des responsables (registry add)",
+    "scan": "Analyse des colonnes (scan)",
+    "review": "Décisions de revue (review)",
+    "link": "Rapprochement des personnes (link)",
+    "assess": "Évaluation et délais (assess)",
+    "report": "Rapport (report)",
+    "notify": "Courriers et dépôts (notify)",
+    "notify status": "États de La Poste (notify status)",
+    "notify resend": "Renvoi des courriers revenus (notify resend)",
+    "portal build": "Portail de vérification (portal build)",
+    "portal requests import": "Demandes du portail (portal requests import)",
+}
+PORTAL_OUTCOMES = {
+    "concerned": "concernée : courrier renvoyé à l'adresse connue",
+    "not_concerned": "non concernée : réponse envoyée par le laboratoire",
+    "by_hand": "à traiter à la main par l'équipe",
+}
+CATEGORIES_FR = report_labels.CATEGORIES_FR
+_PARIS = ZoneInfo("Europe/Paris")
+
+
+def when(stamp: datetime | None) -> str:
+    """A moment in Paris time: `24/02/2021 à 09:00 (UTC+01:00)`."""
+    return when_fr(stamp.astimezone(_PARIS) if stamp is not None else None)
+
+
+def share(part: int, whole: int) -> str:
+    """`12,5 %`: the part of a whole, in French."""
+    return f"{number_fr(round(100 * part / whole, 1)) if whole else '0'} %"
+
+
+def bar(part: int, largest: int) -> str:
+    """A bar's width out of 100, the largest bar full (an SVG attribute: no inline style)."""
+    return f"{100 * part / largest:.1f}" if largest else "0"

@@ -28,4 +28,43 @@
       target.click();
     });
   }
+
+  /* Dashboard: "Mettre à jour" swaps in fresh figures without reloading the page, and
+     they refresh by themselves every minute while the page is shown and nothing in them
+     has the focus. The server does not count these requests as activity, so an
+     unattended dashboard still ends its session after 15 minutes. */
+  var refresh = document.getElementById("actualiser");
+  var live = document.getElementById("chiffres-vivants");
+  var status = document.getElementById("mise-a-jour");
+  if (refresh && live && status && window.fetch) {
+    var busy = false;
+    var timer = null;
+    var update = function (asked) {
+      if (busy) return;
+      busy = true;
+      fetch(refresh.getAttribute("data-fragment"),
+            { credentials: "same-origin", redirect: "manual", cache: "no-store" })
+        .then(function (answer) {
+          if (answer.type === "opaqueredirect" || answer.status !== 200) throw answer.status;
+          return answer.text();
+        })
+        .then(function (html) {
+          live.innerHTML = html;
+          if (asked) status.textContent = "Chiffres mis à jour.";
+        })
+        .catch(function () {
+          clearInterval(timer);
+          status.textContent = "Les chiffres ne se mettent plus à jour (session terminée ou " +
+            "console injoignable) : rechargez la page.";
+        })
+        .then(function () { busy = false; });
+    };
+    refresh.addEventListener("click", function (event) {
+      event.preventDefault();
+      update(true);
+    });
+    timer = setInterval(function () {
+      if (!document.hidden && !live.contains(document.activeElement)) update(false);
+    }, 60000);
+  }
 })();
