@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from vigie.console import auth, figures, labels
+from vigie.console.controller_pages import ControllerPages
 from vigie.console.dashboard_pages import DashboardPages
 from vigie.console.data import Denied, Reader
 from vigie.console.lead_pages import LeadPages
@@ -262,6 +263,8 @@ class Pages:
 STAFF = ("lead", "controller")
 EVERYONE = ("lead", "controller", "agent")
 LEAD = ("lead",)
+SPACE_PARTS = ("personnes.csv", "sans-courrier", "sans-courrier.csv", "mineurs.csv",
+               "chiffres.json", "courriers")  # fmt: skip
 # The portal's headers, except that scripts (progressive enhancement: review shortcuts,
 # refreshing the dashboard) may come from the console itself, never inline.
 CSP = (
@@ -279,6 +282,13 @@ def route_name(path: str) -> str:
         return "/revue/{pair_id}"
     if path.startswith("/depots/"):
         return "/depots/{name}"
+    if path.startswith("/espace/"):  # the slug names a controller: not in the log either
+        rest = path.split("/", 3)[3:]
+        if not rest:
+            return "/espace/{slug}"
+        if rest[0].startswith("modele/"):
+            return "/espace/{slug}/modele/{name}"
+        return f"/espace/{{slug}}/{rest[0]}" if rest[0] in SPACE_PARTS else "(other)"
     if path.startswith("/personnes/"):
         return (
             "/personnes/{id}/consultations"
@@ -297,6 +307,7 @@ def route_name(path: str) -> str:
         "/revue",
         "/journal",
         "/tableau-de-bord/chiffres",
+        "/espace",
     )
     return path if path in known else "(other)"
 
@@ -304,7 +315,7 @@ def route_name(path: str) -> str:
 def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: int = 10) -> Guard:
     """The ASGI application: pages behind the guard (headers, access log by route)."""
     pages = Pages(store, clock=clock, login_rate=login_rate)
-    lead, board = LeadPages(pages), DashboardPages(pages)
+    lead, board, space = LeadPages(pages), DashboardPages(pages), ControllerPages(pages)
     routes = [
         Route("/connexion", pages.login, methods=["GET", "POST"]),
         Route("/activation", pages.activation.endpoint, methods=["GET", "POST"]),
@@ -316,6 +327,15 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/tableau-de-bord/chiffres", pages.guarded(STAFF, board.figures, touch=False)),
         Route("/depots/{name}", pages.guarded(LEAD, board.filing)),
         Route("/revue", pages.guarded(LEAD, lead.review)),
+        Route("/espace", pages.guarded(STAFF, space.spaces)),
+        Route("/espace/{slug}", pages.guarded(STAFF, space.space)),
+        Route("/espace/{slug}/personnes.csv", pages.guarded(STAFF, space.persons_csv)),
+        Route("/espace/{slug}/sans-courrier", pages.guarded(STAFF, space.not_sent)),
+        Route("/espace/{slug}/sans-courrier.csv", pages.guarded(STAFF, space.not_sent_csv)),
+        Route("/espace/{slug}/mineurs.csv", pages.guarded(STAFF, space.minors_csv)),
+        Route("/espace/{slug}/chiffres.json", pages.guarded(STAFF, space.counts)),
+        Route("/espace/{slug}/modele/{name}", pages.guarded(STAFF, space.template)),
+        Route("/espace/{slug}/courriers", pages.guarded(STAFF, space.wording)),
         Route("/revue/{pair_id:int}", pages.guarded(LEAD, lead.decide), methods=["POST"]),
         Route("/journal", pages.guarded(LEAD, lead.audit)),
         Route("/static/console.css", pages.stylesheet),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,13 @@ from vigie.console.accounts import Principal
 from vigie.console.audit_log import AuditFilter, AuditPage, choices, page_of, read_lines
 from vigie.errors import InputError, IntegrityError
 from vigie.link import review
+from vigie.notify import filing_text, filings
+from vigie.notify.letters import DEFAULT_TEMPLATE_DIR, TEMPLATE_FILES
 from vigie.report.decision import Clock, clock, latest_decision
 from vigie.report.labels import ELEMENTS_FR
 from vigie.scan import masking
 from vigie.scan.recognizers.text_norm import fold
+from vigie.spreadsheet import csv_bytes
 from vigie.vocabulary import category
 from vigie.workspace import Workspace, audit, table_exists
 
@@ -605,3 +608,205 @@ def filing_path(reader: Reader, name: str) -> Path | None:
         return None
     path = reader.ws.out_dir / "notify" / "filings" / name
     return path if path.is_file() else None
+
+
+# -- A controller's space: its package, its not-sent list, the wording of its letters ---
+# A space is named in URLs by the controller's slug (as its package folder). A controller
+# opens its own space only: any other slug is not found (404), like another's person id.
+# The lead opens every space. The persons come from notify's own package query
+# (filings.controller_persons), so the CSV here is the package's persons.csv.
+
+
+@dataclass(frozen=True)
+class Space:
+    controller: str
+    slug: str
+    counts: dict[str, Any]  # the package's counts.json (filing_text.controller_counts)
+    minors: int  # minors whose parents' letter names some items generically
+    package: datetime | None  # when `vigie notify` wrote its package folder
+
+
+@dataclass(frozen=True)
+class NotSentRow:
+    person_id: str
+    name: str  # masked
+    birth: str  # masked
+    postcode: str  # masked
+    reason: str | None  # None: in no issue yet
+
+
+@dataclass(frozen=True)
+class NotSentPage:
+    rows: list[NotSentRow]
+    total: int
+    page: int
+    pages: int
+
+
+def spaces(reader: Reader) -> list[tuple[str, str, int]]:
+    """(controller, slug, persons) of every space this principal may open."""
+    where, params = reader._scope()
+    if not reader._has("persons"):
+        return []
+    own = reader.who.controller if reader.who.role == "controller" else None
+    rows = reader.con.execute(
+        f"SELECT c, count(*) FROM persons p, unnest(p.controllers) t(c) WHERE {where} "
+        f"{'AND c = ?' if own else ''} GROUP BY 1 ORDER BY 1",
+        params + ([own] if own else []),
+    ).fetchall()
+    return [(str(c), filings.slug(str(c)), int(n)) for c, n in rows]
+
+
+def space_controller(reader: Reader, slug: str) -> str | None:
+    """The controller whose space `slug` names, if this principal may open it."""
+    reader._scope()  # an agent: Denied
+    if len(slug) > 200:
+        return None
+    if reader.who.role == "controller":
+        own = reader.who.controller or ""
+        return own if own and filings.slug(own) == slug else None
+    return next((c for c, s, _ in spaces(reader) if s == slug), None)
+
+
+def space(reader: Reader, slug: str) -> Space | None:
+    """The counts of a controller's package (no personal value: not a view)."""
+    name = space_controller(reader, slug)
+    if name is None:
+        return None
+    _, rows = filings.controller_persons(reader.con, name)
+    _, minors = filings.controller_minors(reader.con, name)
+    counts = filing_text.controller_counts(name, len(rows), rows)
+    written = _package_folder(reader, slug) / "persons.csv"
+    try:
+        package = datetime.fromtimestamp(written.stat().st_mtime, UTC)
+    except OSError:
+        package = None
+    return Space(name, slug, counts, len(minors), package)
+
+
+def package_csv(reader: Reader, slug: str) -> bytes | None:
+    """The controller's persons.csv (spreadsheet-safe), each person in it recorded as seen."""
+    name = space_controller(reader, slug)
+    if name is None:
+        return None
+    header, rows = filings.controller_persons(reader.con, name)
+    reader._viewed("export personnes", controller=name, person_ids=[r[0] for r in rows])
+    return csv_bytes(header, rows)
+
+
+def counts_json(reader: Reader, slug: str) -> bytes | None:
+    found = space(reader, slug)
+    if found is None:
+        return None
+    return (json.dumps(found.counts, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def minors_csv(reader: Reader, slug: str) -> bytes | None:
+    name = space_controller(reader, slug)
+    if name is None:
+        return None
+    header, rows = filings.controller_minors(reader.con, name)
+    reader._viewed("export mineurs", controller=name, person_ids=[r[0] for r in rows])
+    return csv_bytes(header, rows)
+
+
+NO_ISSUE = "pas encore d'émission"  # a person added after the last issue to everyone
+NOT_SENT_HEADER = ["person_id", "surname", "first_names", "birth_date", "postcode", "reason",
+                   "motif"]  # fmt: skip
+
+
+def _not_sent_rows(reader: Reader, name: str) -> list[tuple[Any, ...]]:
+    """The controller's persons no letter of the last issue went to, with the reason."""
+    header, rows = filings.controller_persons(reader.con, name)
+    at = {h: i for i, h in enumerate(header)}
+    return [
+        tuple(
+            r[at[c]]
+            for c in ("person_id", "surname", "first_names", "birth_date", "postcode", "notice")
+        )
+        for r in rows
+        if r[at["notice"]] != "letter"
+    ]
+
+
+def not_sent(reader: Reader, slug: str, page: int) -> NotSentPage | None:
+    """A page of the not-sent list, masked; the persons shown are recorded as seen."""
+    name = space_controller(reader, slug)
+    if name is None:
+        return None
+    found = _not_sent_rows(reader, name)
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = [
+        NotSentRow(
+            pid,
+            _masked_name(surname, first),
+            _mask(masking.mask_date, birth),
+            _mask(masking.mask_postcode, postcode),
+            reason,
+        )
+        for pid, surname, first, birth, postcode, reason in found[
+            (page - 1) * PAGE_SIZE : page * PAGE_SIZE
+        ]
+    ]
+    if shown:
+        reader._viewed("non envoyés", controller=name, person_ids=[r.person_id for r in shown])
+    return NotSentPage(shown, len(found), page, pages)
+
+
+def not_sent_csv(reader: Reader, slug: str, reasons: dict[str, str]) -> bytes | None:
+    """The whole not-sent list for the controller's DPO to act on (`reasons`: French)."""
+    name = space_controller(reader, slug)
+    if name is None:
+        return None
+    found = _not_sent_rows(reader, name)
+    reader._viewed("export non envoyés", controller=name, person_ids=[r[0] for r in found])
+    rows = [(*r, reasons.get(r[-1], r[-1]) if r[-1] else NO_ISSUE) for r in found]
+    return csv_bytes(NOT_SENT_HEADER, rows)
+
+
+def template_file(reader: Reader, slug: str, file: str) -> bytes | None:
+    """A file of the letter template in the controller's package (else vigie's own)."""
+    if file not in TEMPLATE_FILES or space_controller(reader, slug) is None:
+        return None
+    copied = _package_folder(reader, slug) / "letter-template" / file
+    return (copied if copied.is_file() else DEFAULT_TEMPLATE_DIR / file).read_bytes()
+
+
+@dataclass(frozen=True)
+class LetterInputs:
+    """What a controller's letters say depends on: its persons' tiers and exposed
+    elements (counts), whether some are minors, the date of the last issue."""
+
+    controller: str
+    tiers: dict[str, int]
+    elements: dict[str, int]
+    minors: bool
+    letter_date: date | None
+
+
+def letter_inputs(reader: Reader, slug: str) -> LetterInputs | None:
+    found = space(reader, slug)
+    if found is None:
+        return None
+    where, params = reader._scope()
+    minors = bool(
+        reader.con.execute(
+            f"SELECT count(*) FROM persons p WHERE {where} AND list_contains(p.controllers, ?) "
+            "AND p.age_group = '0-17'",
+            [*params, found.controller],
+        ).fetchall()[0][0]
+    )
+    issued = None
+    if reader._has("notify_issues"):
+        row = reader.con.execute(
+            "SELECT max(created_at) FROM notify_issues WHERE kind IN ('initial', 'reissue')"
+        ).fetchone()
+        issued = row[0].date() if row and row[0] is not None else None
+    counts = found.counts
+    return LetterInputs(found.controller, dict(counts["tiers"]), dict(counts["elements"]),
+                        minors, issued)  # fmt: skip
+
+
+def _package_folder(reader: Reader, slug: str) -> Path:
+    return reader.ws.out_dir / "notify" / filings.FILINGS_DIR / "controllers" / slug

@@ -25,6 +25,8 @@ from vigie.notify.letters import (
 from vigie.workspace import Workspace, table_exists
 
 FILINGS_DIR = "filings"
+# the last issue of letters to everyone (not a resend, not portal answers)
+LAST_ISSUE = "(SELECT max(issue) FROM notify_issues WHERE kind IN ('initial', 'reissue'))"
 
 
 def _latest_assessment(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -124,21 +126,25 @@ def write_filings(
     return folder
 
 
-def _minors_to_review(
-    con: duckdb.DuckDBPyConnection, target: Path, controller: str, issue: str
-) -> None:
-    """The controller's minors whose parents' letter names some items only generically:
-    for the lab's doctor to decide whether and how to inform (docs/letters.md, Minors)."""
+def controller_minors(
+    con: duckdb.DuckDBPyConnection, controller: str
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """(header, rows) of the controller's minors whose parents' letter names some items
+    only generically: for the lab's doctor to decide whether and how to inform
+    (docs/letters.md, Minors). No rows before notify, or when there are none."""
     if not table_exists(con, "notify_minors_review"):
-        return
+        return ["person_id", "letter_id", "age", "withheld"], []
     result = con.execute(
         "SELECT person_id, letter_id, age, withheld FROM notify_minors_review "
-        f"WHERE issue = {issue} AND controller = ? ORDER BY person_id",
+        f"WHERE issue = {LAST_ISSUE} AND controller = ? ORDER BY person_id",
         [controller],
     )
-    rows = result.fetchall()
+    return [d[0] for d in result.description], result.fetchall()
+
+
+def _minors_to_review(con: duckdb.DuckDBPyConnection, target: Path, controller: str) -> None:
+    header, rows = controller_minors(con, controller)
     if rows:
-        header = [d[0] for d in result.description]
         filing_text.write_csv(target / "minors_to_review.csv", header, rows)
 
 
@@ -156,33 +162,42 @@ WHERE p.controller = ? ORDER BY p.person_id
 """
 
 
-def _controller_packages(
-    con: duckdb.DuckDBPyConnection, folder: Path, figures: dict[str, Any], template: Path
-) -> None:
-    """Per controller: its persons (CSV, personal data), its counts, its letter template."""
-    # the last issue of letters to everyone (not a resend, not portal answers)
-    issue = "(SELECT max(issue) FROM notify_issues WHERE kind IN ('initial', 'reissue'))"
-    sql = _CONTROLLER_PERSONS.format(
-        letters=f"(SELECT * FROM notify_letters WHERE issue = {issue})"
+def _package_sql(con: duckdb.DuckDBPyConnection) -> str:
+    return _CONTROLLER_PERSONS.format(
+        letters=f"(SELECT * FROM notify_letters WHERE issue = {LAST_ISSUE})"
         if table_exists(con, "notify_letters")
         else "(SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS letter_id)",
-        not_sent=f"(SELECT * FROM notify_not_sent WHERE issue = {issue})"
+        not_sent=f"(SELECT * FROM notify_not_sent WHERE issue = {LAST_ISSUE})"
         if table_exists(con, "notify_not_sent")
         else "(SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS reason)",
         risk="person_risk"
         if table_exists(con, "person_risk")
         else "(SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS tier)",
     )
+
+
+def controller_persons(
+    con: duckdb.DuckDBPyConnection, controller: str
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """(header, rows) of a controller's persons.csv: each of its persons with the letter
+    of the last issue to everyone or the reason none was sent, tier and exposed elements.
+    Personal data: the console serves it to that controller (and the lead) only."""
+    result = con.execute(_package_sql(con), [controller])
+    return [d[0] for d in result.description], result.fetchall()
+
+
+def _controller_packages(
+    con: duckdb.DuckDBPyConnection, folder: Path, figures: dict[str, Any], template: Path
+) -> None:
+    """Per controller: its persons (CSV, personal data), its counts, its letter template."""
     for controller, persons in figures["per_controller"].items():
         target = folder / slug(controller)
-        result = con.execute(sql, [controller])
-        header = [d[0] for d in result.description]
-        rows = result.fetchall()
+        header, rows = controller_persons(con, controller)
         filing_text.write_csv(target / "persons.csv", header, rows)
         counts = filing_text.controller_counts(controller, persons, rows)
         text = json.dumps(counts, ensure_ascii=False, indent=2) + "\n"
         write_private(target / "counts.json", text.encode("utf-8"))
-        _minors_to_review(con, target, controller, issue)
+        _minors_to_review(con, target, controller)
         copy = target / "letter-template"
         copy.mkdir(exist_ok=True, mode=0o700)
         for name in TEMPLATE_FILES:
