@@ -140,6 +140,8 @@ def describe(entry: dict[str, Any], labels: dict[str, dict[str, str]]) -> str:
     if verb == "view":
         page = labels["pages"].get(str(params.get("page")), str(params.get("page")))
         ids = params.get("person_ids") or ()
+        if params.get("pair_id") is not None:
+            page = f"{page} {params['pair_id']}"
         if params.get("person_id"):
             return f"{page} : {params['person_id']}"
         return f"{page} : {len(ids)} fiche{'s' if len(ids) > 1 else ''}"

@@ -40,7 +40,7 @@ ISSUE_KINDS = {
 PAGES = {
     "personne": "fiche de la personne",
     "personnes": "liste des personnes",
-    "revue": "paire de la file de revue",
+    "revue": "file de revue, paire",
     "export personnes": "téléchargement des personnes",
     "export non envoyés": "téléchargement des personnes sans courrier",
     "export mineurs": "téléchargement des mineurs à examiner",
