@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -79,6 +80,50 @@ def notified(demo: DemoReport) -> Path:
 @pytest.fixture
 def ws(notified: Path, console_env: Path) -> Workspace:
     return Workspace.open(notified)
+
+
+def copy_workspace(source: Path, target: Path) -> Workspace:
+    """A copy of a workspace (same id, so same key) that a test may change freely."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".locks", ".tmp"))
+    return Workspace.open(target)
+
+
+def fill_review_queue(ws: Workspace, pairs: int = 6) -> list[int]:
+    """Queue pairs of leak rows as `vigie link` queues doubtful ones (the demo's queue is
+    empty at 120 persons): half are two rows of one person, half rows of two persons."""
+    from vigie.link.decide import ensure_tables
+
+    def key(alias: str) -> str:
+        return f"{alias}.\"table\" || ':' || CAST({alias}._row AS VARCHAR)"
+
+    numbered = (
+        '(SELECT *, row_number() OVER (ORDER BY person_id, "table", _row) AS n FROM person_records)'
+    )
+    with ws.connect() as con:
+        ensure_tables(con)
+        same = con.execute(
+            f"SELECT min({key('r')}), max({key('r')}) FROM person_records r GROUP BY person_id "
+            f"HAVING count(*) > 1 ORDER BY person_id LIMIT {pairs // 2}"
+        ).fetchall()
+        other = con.execute(
+            f"SELECT {key('a')}, {key('b')} FROM {numbered} a JOIN {numbered} b "
+            f"ON b.n = a.n + 7 AND a.person_id <> b.person_id ORDER BY a.n "
+            f"LIMIT {pairs - len(same)}"
+        ).fetchall()
+        found = same + other
+        con.executemany(
+            "INSERT INTO link_review VALUES (?, ?, ?, ?, 0.0)",
+            [(n, left, right, 0.9 - n / 20) for n, (left, right) in enumerate(found, start=1)],
+        )
+    return list(range(1, len(found) + 1))
+
+
+@pytest.fixture
+def queued(notified: Path, console_env: Path, tmp_path: Path) -> Workspace:
+    """A copy of the demo workspace with pairs in its review queue."""
+    ws = copy_workspace(notified, tmp_path / "queued")
+    fill_review_queue(ws)
+    return ws
 
 
 def make_account(ws: Workspace, role: str, controller: str | None = None) -> Login:

@@ -126,3 +126,92 @@ def test_an_unknown_path_is_404_with_or_without_a_session(
     log_in(console, clock, make_account(ws, "lead"))
     assert console.get("/../etc/passwd").status_code == 404
     assert console.get("/personnes/" + "A" * 500).status_code == 404
+
+
+def _route_templates(ws: Workspace) -> list[tuple[str, set[str]]]:
+    """(path template, methods) of every route of the console."""
+    from starlette.routing import Route
+
+    from vigie.console.app import create_app
+    from vigie.console.store import ConsoleStore
+
+    store = ConsoleStore(ws)
+    try:
+        app = create_app(store).app
+    finally:
+        store.close()
+    return [(r.path, set(r.methods or ())) for r in app.routes if isinstance(r, Route)]
+
+
+def _fill(template: str, values: dict[str, list[str]]) -> list[str]:
+    """Every path the template gives with the values of its parameters."""
+    paths = [template]
+    for name in re.findall(r"\{(\w+)(?::\w+)?\}", template):
+        paths = [re.sub(r"\{" + name + r"(?::\w+)?\}", v, p, count=1)
+                 for p in paths for v in values[name]]  # fmt: skip
+    return paths
+
+
+def test_every_url_with_another_controllers_ids_is_404_or_403(
+    ws: Workspace, console: httpx.Client, clock: Clock
+) -> None:
+    """Each route of the console, filled with the other controllers' person ids, space
+    slugs and file names: a controller gets 404 (or 403 for lead-only pages) for every
+    one, and 200 for the same URLs with its own ids."""
+    from vigie.console.data import FILINGS
+    from vigie.notify.filings import slug
+    from vigie.notify.letters import TEMPLATE_FILES
+
+    mine, *rest = controllers_by_size(ws)
+    others = _persons(ws, "NOT list_contains(controllers, ?)", [mine])
+    own = _persons(ws, "list_contains(controllers, ?)", [mine])
+    templates = _route_templates(ws)
+    log_in(console, clock, make_account(ws, "controller", mine))
+    token = csrf(console)
+    names = [*TEMPLATE_FILES, *FILINGS]
+    theirs = {"person_id": [p for p, _ in others], "slug": [slug(c) for c in rest],
+              "name": names, "pair_id": ["1"]}  # fmt: skip
+    tried = 0
+    for template, methods in templates:
+        if "{" not in template or template.startswith("/static"):
+            continue
+        for path in _fill(template, theirs):
+            if "GET" in methods:
+                answer = console.get(path)
+            else:
+                answer = console.post(path, data={"csrf": token, "decision": "accept"})
+            assert answer.status_code in (403, 404), (template, answer.status_code)
+            if template.startswith("/espace/"):
+                assert answer.status_code == 404, path  # as for a space that does not exist
+            tried += 1
+    assert tried > len(others) + 8 * len(rest)
+    mine_values = {"person_id": [own[0][0]], "slug": [slug(mine)], "name": list(TEMPLATE_FILES)}
+    for template, methods in templates:
+        if template.startswith("/espace/{slug}") and "GET" in methods:
+            for path in _fill(template, mine_values):
+                assert console.get(path).status_code == 200, path
+    assert console.get("/espace").headers["location"] == f"/espace/{slug(mine)}"
+    assert console.get("/").status_code == 200  # still logged in: nothing tripped a lockout
+
+
+def test_an_agent_gets_403_on_every_staff_and_lead_url(
+    ws: Workspace, console: httpx.Client, clock: Clock
+) -> None:
+    from vigie.notify.filings import slug
+
+    everyone = controllers_by_size(ws)
+    person_id = _persons(ws, "true", [])[0][0]
+    log_in(console, clock, make_account(ws, "agent"))
+    token = csrf(console)
+    values = {"person_id": [person_id], "slug": [slug(everyone[0])],
+              "name": ["letter.typ", "cnil-notification.pdf"], "pair_id": ["1"]}  # fmt: skip
+    own_pages = ("/", "/connexion", "/activation", "/deconnexion", "/sante")
+    for template, methods in _route_templates(ws):
+        if template in own_pages or template.startswith("/static"):
+            continue
+        for path in _fill(template, values):
+            if "GET" in methods:
+                assert console.get(path).status_code == 403, path
+            else:
+                answer = console.post(path, data={"csrf": token, "decision": "accept"})
+                assert answer.status_code == 403, path

@@ -115,3 +115,24 @@ def test_a_letter_reference_finds_its_person(ws: Workspace) -> None:
     with reader(ws, LEAD) as lead:
         found = lead.persons(letter.lower(), 1)
     assert [r.person_id for r in found.rows] == [person_id] and found.rows[0].letter == letter
+
+
+def test_persons_are_paged_without_gaps_or_repeats(ws: Workspace) -> None:
+    with reader(ws, LEAD) as lead:
+        pages = [lead.persons("", n) for n in (1, 2, 3)]
+        past_the_end = lead.persons("", 999)
+        before_the_start = lead.persons("", 0)
+    assert [p.pages for p in pages] == [3, 3, 3] and [len(p.rows) for p in pages] == [50, 50, 20]
+    ids = [r.person_id for p in pages for r in p.rows]
+    assert len(ids) == len(set(ids)) == 120
+    assert past_the_end.page == 3 and past_the_end.rows == pages[2].rows
+    assert before_the_start.page == 1 and before_the_start.rows == pages[0].rows
+
+
+def test_a_controllers_pages_hold_its_persons_only(ws: Workspace) -> None:
+    name = controllers_by_size(ws)[0]
+    own = _count(ws, "SELECT count(*) FROM persons WHERE list_contains(controllers, ?)", [name])
+    with reader(ws, Principal("dpo.p", "controller", name)) as dpo:
+        first = dpo.persons("", 1)
+        ids = [r.person_id for n in range(1, first.pages + 1) for r in dpo.persons("", n).rows]
+    assert first.total == own == len(set(ids))

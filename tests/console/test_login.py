@@ -163,7 +163,7 @@ def test_cookie_is_httponly_strict_and_secure_behind_tls(ws: Workspace, clock: C
 def test_pages_carry_the_portals_security_headers(ws: Workspace, console: httpx.Client,
                                                   clock: Clock) -> None:  # fmt: skip
     log_in(console, clock, make_account(ws, "lead"))
-    for path in ("/connexion", "/", "/personnes"):
+    for path in ("/connexion", "/", "/personnes", "/revue", "/journal"):
         answer = console.get(path)
         csp = answer.headers["content-security-policy"]
         assert "default-src 'none'" in csp and "unsafe-inline" not in csp
@@ -171,7 +171,11 @@ def test_pages_carry_the_portals_security_headers(ws: Workspace, console: httpx.
         assert answer.headers["x-frame-options"] == "DENY"
         assert answer.headers["referrer-policy"] == "no-referrer"
         assert answer.headers["cache-control"] == "no-store"
-        assert "<script" not in answer.text and '<html lang="fr">' in answer.text
+        assert "script-src 'self'" in csp and "unsafe-eval" not in csp
+        scripts = re.findall(r"<script[^>]*>[^<]*</script>", answer.text)
+        assert answer.text.count("<script") == len(scripts)
+        assert set(scripts) <= {'<script src="/static/console.js" defer></script>'}  # no inline
+        assert '<html lang="fr">' in answer.text
 
 
 def test_logins_are_rate_limited_per_client(ws: Workspace, clock: Clock) -> None:

@@ -25,12 +25,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from vigie.console import auth, labels
+from vigie.console import auth, figures, labels
+from vigie.console.controller_pages import ControllerPages
+from vigie.console.dashboard_pages import DashboardPages
 from vigie.console.data import Denied, Reader
+from vigie.console.lead_pages import LeadPages
 from vigie.console.setup import Activation
 from vigie.console.store import ConsoleStore
 from vigie.console.web import NO_STORE, capped_body, cookie_name, parse_form, session_token
-from vigie.portal.guard import Buckets, Guard
+from vigie.portal.guard import HEADERS, Buckets, Guard
 from vigie.portal.selfcheck import Tokens, same_site
 from vigie.report.html import clock_view
 from vigie.workspace import lock
@@ -66,11 +69,13 @@ class Pages:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.globals.update(labels=labels)
+        self.env.globals.update(labels=labels, figures=figures)
         self.tokens = Tokens()
         self.login_buckets = Buckets(login_rate)
         self.activation = Activation(self)
-        self.css = resources.files("vigie.console").joinpath("static/console.css").read_bytes()
+        static = resources.files("vigie.console").joinpath("static")
+        self.css = static.joinpath("console.css").read_bytes()
+        self.js = static.joinpath("console.js").read_bytes()
 
     # -- rendering -------------------------------------------------------------------
     def page(
@@ -108,9 +113,10 @@ class Pages:
 
     # -- the session gate ------------------------------------------------------------
     def guarded(
-        self, roles: tuple[str, ...], handler: Handler
+        self, roles: tuple[str, ...], handler: Handler, *, touch: bool = True
     ) -> Callable[..., Awaitable[Response]]:
-        """An endpoint that runs `handler` for a live, active session of one of `roles`."""
+        """An endpoint that runs `handler` for a live, active session of one of `roles`;
+        `touch=False` (a page polling by itself) does not keep an idle session alive."""
 
         async def endpoint(request: Request) -> Response:
             form = None
@@ -119,7 +125,7 @@ class Pages:
                 if body is None or not same_site(dict(request.headers)):
                     return self.refuse(403)
                 form = parse_form(body)
-            return await run_in_threadpool(self._serve, request, roles, handler, form)
+            return await run_in_threadpool(self._serve, request, roles, handler, form, touch)
 
         return endpoint
 
@@ -129,11 +135,12 @@ class Pages:
         roles: tuple[str, ...],
         handler: Handler,
         form: dict[str, str] | None,
+        touch: bool = True,
     ) -> Response:
         try:
             with self.store.open() as con:
                 now = self.clock()
-                session = auth.current(con, session_token(request), now)
+                session = auth.current(con, session_token(request), now, touch=touch)
                 if session is None:
                     return self.with_cookie(request, self.redirect("/connexion"), None)
                 if session.stage != "active":
@@ -240,6 +247,11 @@ class Pages:
     async def stylesheet(self, request: Request) -> Response:
         return Response(self.css, media_type="text/css", headers={"cache-control": "max-age=3600"})
 
+    async def script(self, request: Request) -> Response:
+        return Response(
+            self.js, media_type="text/javascript", headers={"cache-control": "max-age=3600"}
+        )
+
     async def health(self, request: Request) -> Response:
         return Response("ok", media_type="text/plain", headers=NO_STORE)
 
@@ -250,10 +262,33 @@ class Pages:
 
 STAFF = ("lead", "controller")
 EVERYONE = ("lead", "controller", "agent")
+LEAD = ("lead",)
+SPACE_PARTS = ("personnes.csv", "sans-courrier", "sans-courrier.csv", "mineurs.csv",
+               "chiffres.json", "courriers")  # fmt: skip
+# The portal's headers, except that scripts (progressive enhancement: review shortcuts,
+# refreshing the dashboard) may come from the console itself, never inline.
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+CONSOLE_HEADERS = [(b"content-security-policy", CSP.encode())] + [
+    h for h in HEADERS if h[0] != b"content-security-policy"
+]
 
 
 def route_name(path: str) -> str:
     """The route of a path for the access log: person ids and queries never reach it."""
+    if path.startswith("/revue/"):
+        return "/revue/{pair_id}"
+    if path.startswith("/depots/"):
+        return "/depots/{name}"
+    if path.startswith("/espace/"):  # the slug names a controller: not in the log either
+        rest = path.split("/", 3)[3:]
+        if not rest:
+            return "/espace/{slug}"
+        if rest[0].startswith("modele/"):
+            return "/espace/{slug}/modele/{name}"
+        return f"/espace/{{slug}}/{rest[0]}" if rest[0] in SPACE_PARTS else "(other)"
     if path.startswith("/personnes/"):
         return (
             "/personnes/{id}/consultations"
@@ -268,6 +303,11 @@ def route_name(path: str) -> str:
         "/personnes",
         "/sante",
         "/static/console.css",
+        "/static/console.js",
+        "/revue",
+        "/journal",
+        "/tableau-de-bord/chiffres",
+        "/espace",
     )
     return path if path in known else "(other)"
 
@@ -275,6 +315,7 @@ def route_name(path: str) -> str:
 def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: int = 10) -> Guard:
     """The ASGI application: pages behind the guard (headers, access log by route)."""
     pages = Pages(store, clock=clock, login_rate=login_rate)
+    lead, board, space = LeadPages(pages), DashboardPages(pages), ControllerPages(pages)
     routes = [
         Route("/connexion", pages.login, methods=["GET", "POST"]),
         Route("/activation", pages.activation.endpoint, methods=["GET", "POST"]),
@@ -283,9 +324,24 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/personnes", pages.guarded(STAFF, pages.persons)),
         Route("/personnes/{person_id}", pages.guarded(STAFF, pages.person)),
         Route("/personnes/{person_id}/consultations", pages.guarded(("lead",), pages.views)),
+        Route("/tableau-de-bord/chiffres", pages.guarded(STAFF, board.figures, touch=False)),
+        Route("/depots/{name}", pages.guarded(LEAD, board.filing)),
+        Route("/revue", pages.guarded(LEAD, lead.review)),
+        Route("/espace", pages.guarded(STAFF, space.spaces)),
+        Route("/espace/{slug}", pages.guarded(STAFF, space.space)),
+        Route("/espace/{slug}/personnes.csv", pages.guarded(STAFF, space.persons_csv)),
+        Route("/espace/{slug}/sans-courrier", pages.guarded(STAFF, space.not_sent)),
+        Route("/espace/{slug}/sans-courrier.csv", pages.guarded(STAFF, space.not_sent_csv)),
+        Route("/espace/{slug}/mineurs.csv", pages.guarded(STAFF, space.minors_csv)),
+        Route("/espace/{slug}/chiffres.json", pages.guarded(STAFF, space.counts)),
+        Route("/espace/{slug}/modele/{name}", pages.guarded(STAFF, space.template)),
+        Route("/espace/{slug}/courriers", pages.guarded(STAFF, space.wording)),
+        Route("/revue/{pair_id:int}", pages.guarded(LEAD, lead.decide), methods=["POST"]),
+        Route("/journal", pages.guarded(LEAD, lead.audit)),
         Route("/static/console.css", pages.stylesheet),
+        Route("/static/console.js", pages.script),
         Route("/sante", pages.health),
     ]
     handlers = {404: pages.error, 405: pages.error, 500: pages.error}
     app = Starlette(routes=routes, exception_handlers=handlers)
-    return Guard(app, limited=(), route_name=route_name, log=log)
+    return Guard(app, limited=(), route_name=route_name, log=log, headers=CONSOLE_HEADERS)

@@ -162,8 +162,11 @@ def start(
     return token
 
 
-def current(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime) -> Session | None:
-    """The live session of `token`, or None (and the session ended if it just expired)."""
+def current(
+    con: duckdb.DuckDBPyConnection, token: str | None, now: datetime, *, touch: bool = True
+) -> Session | None:
+    """The live session of `token`, or None (and the session ended if it just expired);
+    `touch=False` leaves its idle time running (a request the person did not make)."""
     if not token or len(token) > 100:
         return None
     hashed = token_hash(token)
@@ -181,7 +184,7 @@ def current(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime) ->
     if reason:
         end(con, hashed, reason, now)
         return None
-    if now - seen > _TOUCH:
+    if touch and now - seen > _TOUCH:
         con.execute("UPDATE console_sessions SET seen_at = ? WHERE token_hash = ?", [now, hashed])
     principal = Principal(login, role, controller)
     return Session(hashed, principal, stage, csrf, pending, bool(change), bool(enrol))

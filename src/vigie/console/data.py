@@ -10,19 +10,27 @@ a "view" entry to the audit chain: who, which person id(s), on which page.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from vigie.console.accounts import Principal
+from vigie.console.audit_log import AuditFilter, AuditPage, choices, page_of, read_lines
+from vigie.errors import InputError, IntegrityError
+from vigie.link import review
+from vigie.notify import filing_text, filings
+from vigie.notify.letters import DEFAULT_TEMPLATE_DIR, TEMPLATE_FILES
 from vigie.report.decision import Clock, clock, latest_decision
 from vigie.report.labels import ELEMENTS_FR
 from vigie.scan import masking
 from vigie.scan.recognizers.text_norm import fold
+from vigie.spreadsheet import csv_bytes
+from vigie.vocabulary import category
 from vigie.workspace import Workspace, audit, table_exists
 
 PAGE_SIZE = 50
@@ -50,6 +58,15 @@ class Dashboard:
     not_sent: dict[str, int] = field(default_factory=dict)
     review_queue: int | None = None  # lead only
     clock: Clock | None = None
+    # Filled by _complete (below): the stages, the rest of the figures, portal, filings.
+    stages: list[StageRun] = field(default_factory=list)
+    per_departement: dict[str, int] = field(default_factory=dict)
+    per_category: dict[str, int] = field(default_factory=dict)
+    issues: list[IssueRow] = field(default_factory=list)
+    resent: int = 0
+    portal: dict[str, int] | None = None  # lead only: portal requests by outcome
+    filings: list[Filing] = field(default_factory=list)
+    now: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,7 @@ class Reader:
         """Key figures; a controller's are those of its persons only."""
         where, params = self._scope()
         board = Dashboard(clock=_clock(self.con, facts, now))
+        _complete(self, board, now)
         if not self._has("persons"):
             return board
         persons = f"SELECT person_id, controllers FROM persons p WHERE {where}"
@@ -367,3 +385,428 @@ def _mask(mask: Any, value: Any) -> str:
 
 def _masked_name(surname: str | None, first: str | None) -> str:
     return " ".join(masking.mask_name(v) for v in (surname, first) if v) or "—"
+
+
+# -- The lead's review queue -------------------------------------------------------------
+# One code path with `vigie review`: the pairs come from vigie.link.review.queue_on, masked
+# by its masks, and decisions go through review.record_on, which audits each one; the
+# console adds the deciding login to that entry.
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    pair: review.ReviewPair | None  # the pair to decide, None when none is left
+    pending: int  # undecided pairs in the whole queue
+
+
+def review_pair(reader: Reader, after: int = 0) -> ReviewPage:
+    """The first undecided pair after pair `after` (lead only). Showing it is a view of
+    the persons its two leak rows belong to today, recorded as such."""
+    _lead_only(reader)
+    pairs = review.queue_on(reader.con, 1, after)
+    pending = review.pending(reader.con)
+    if not pairs:
+        return ReviewPage(None, pending)
+    pair = pairs[0]
+    persons = _persons_of_records(reader.con, [pair.left, pair.right])
+    reader._viewed("revue", pair_id=pair.pair_id, person_ids=persons)
+    return ReviewPage(pair, pending)
+
+
+def decide_pair(reader: Reader, pair_id: int, decision: str) -> dict[str, Any] | None:
+    """Accept or reject a queued pair as `vigie review` does, under the lead's login;
+    None when the queue holds no such pair."""
+    _lead_only(reader)
+    if decision not in ("accept", "reject"):
+        return None
+    try:
+        done = review.record_on(reader.ws, reader.con, [(pair_id, decision)], by=reader.who.login)
+    except InputError:
+        return None
+    return done[0]
+
+
+def _lead_only(reader: Reader) -> None:
+    if reader.who.role != "lead":
+        raise Denied(reader.who.role)
+
+
+def _persons_of_records(con: duckdb.DuckDBPyConnection, uids: list[str]) -> list[str]:
+    """The persons the leak rows `table:row` belong to (link's person_records)."""
+    if not table_exists(con, "person_records"):
+        return []
+    keys = [(t, int(r)) for t, _, r in (u.rpartition(":") for u in uids) if r.isdigit()]
+    if not keys:
+        return []
+    where = " OR ".join('("table" = ? AND _row = ?)' for _ in keys)
+    rows = con.execute(
+        f"SELECT DISTINCT person_id FROM person_records WHERE {where} ORDER BY 1",
+        [v for key in keys for v in key],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+# -- The audit log (lead) ----------------------------------------------------------------
+
+
+def audit_log(reader: Reader, wanted: AuditFilter, page: int) -> AuditPage:
+    """A page of the audit log (lead only), and whether its chain verifies: the check of
+    `vigie audit verify` (Workspace.verify_audit), against the head in the open store."""
+    _lead_only(reader)
+    verified, broken = None, None
+    try:
+        verified = reader.ws.verify_audit(con=reader.con)
+    except IntegrityError as exc:
+        broken = str(exc)
+    entries = read_lines(reader.ws.audit_path)
+    shown, total, page, pages = page_of(entries, wanted, page)
+    verbs, logins = choices(entries)
+    return AuditPage(shown, total, page, pages, verbs, logins, verified, broken)
+
+
+# -- The rest of the dashboard: stages, per département and category, letters, portal,
+# filings. Person counts carry the principal's scope like every other read.
+
+# The pipeline's stages (audit verbs) and what each is computed from: a stage run before
+# one of its inputs last ran is out of date ("à relancer").
+STAGES: dict[str, tuple[str, ...]] = {
+    "ingest": (),
+    "registry add": (),
+    "scan": ("ingest",),
+    "review": (),
+    "link": ("scan", "registry add", "review"),
+    "assess": ("link",),
+    "report": ("assess",),
+    "notify": ("assess",),
+    "notify status": ("notify",),
+    "notify resend": ("notify status",),
+    "portal build": ("notify",),
+    "portal requests import": ("portal build",),
+}
+FILINGS = {  # file under out/notify/filings -> what it is
+    "cnil-notification.pdf": "Notification à la CNIL (projet, PDF)",
+    "cnil-notification.json": "Notification à la CNIL (champs, JSON)",
+    "health-report.pdf": "Signalement aux autorités sanitaires (projet, PDF)",
+    "health-report.json": "Signalement aux autorités sanitaires (champs, JSON)",
+    "public-communication.md": "Communication publique (projet)",
+}
+
+
+@dataclass(frozen=True)
+class StageRun:
+    verb: str
+    last: datetime | None  # when its last run was recorded; None: never run
+    seconds: float | None
+    counts: dict[str, Any]  # the run's counts (lead only: incident-wide figures)
+    stale_since: str | None  # an input that ran after it (it should run again)
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    issue: int
+    kind: str
+    created: datetime
+    letters: int  # of this principal's persons
+
+
+@dataclass(frozen=True)
+class Filing:
+    name: str
+    label: str
+    ready: datetime | None  # when written; None: not yet (vigie notify)
+
+
+def _complete(reader: Reader, board: Dashboard, now: datetime) -> None:
+    board.now = now
+    where, params = reader._scope()
+    lead = reader.who.role == "lead"
+    board.stages = _stages(reader, lead)
+    board.filings = _filings(reader) if lead else []
+    if lead and reader._has("portal_answers"):
+        board.portal = reader._pairs(
+            "SELECT outcome, count(*) FROM portal_answers GROUP BY 1 ORDER BY 1", []
+        )
+    if not reader._has("persons"):
+        return
+    persons = f"SELECT * FROM persons p WHERE {where}"
+    board.per_departement = reader._pairs(
+        f"SELECT coalesce(departement, '') AS d, count(*) AS n FROM ({persons}) GROUP BY 1 "
+        "ORDER BY d = '', n DESC, d",
+        params,
+    )
+    if reader._has("person_exposure"):
+        board.per_category = _per_category(reader, persons, params)
+    if reader._has("notify_letters", "notify_issues"):
+        rows = reader.con.execute(
+            f"SELECT i.issue, i.kind, i.created_at, count(l.letter_id) FROM notify_issues i "
+            f"LEFT JOIN (SELECT l.* FROM notify_letters l JOIN ({persons}) p USING "
+            "(person_id)) l USING (issue) GROUP BY 1, 2, 3 ORDER BY 1",
+            params,
+        ).fetchall()
+        board.issues = [IssueRow(int(i), str(k), c, int(n)) for i, k, c, n in rows]
+        board.resent = sum(r.letters for r in board.issues if r.kind == "resend")
+
+
+def _per_category(reader: Reader, persons: str, params: list[Any]) -> dict[str, int]:
+    """Persons with at least one exposed element of each category (DESIGN.md's mapping)."""
+    elements = [
+        str(e)
+        for (e,) in reader.con.execute("SELECT DISTINCT element FROM person_exposure").fetchall()
+    ]
+    if not elements:
+        return {}
+    mapping = ", ".join("(?, ?)" for _ in elements)
+    pairs = [v for e in elements for v in (e, category(e))]
+    return reader._pairs(
+        f"SELECT m.cat, count(DISTINCT x.person_id) FROM person_exposure x JOIN (VALUES "
+        f"{mapping}) m(element, cat) USING (element) WHERE x.person_id IN (SELECT person_id "
+        f"FROM ({persons})) GROUP BY 1 ORDER BY 2 DESC, 1",
+        pairs + params,
+    )
+
+
+def _stages(reader: Reader, lead: bool) -> list[StageRun]:
+    runs: dict[str, tuple[datetime, float, Any]] = {}
+    if reader._has("_runs"):
+        for verb, last, seconds, counts in reader.con.execute(
+            "SELECT verb, max(started_at), arg_max(duration_s, started_at), "
+            "arg_max(counts, started_at) FROM _runs GROUP BY 1"
+        ).fetchall():
+            runs[str(verb)] = (last, float(seconds or 0), counts)
+    done: dict[str, StageRun] = {}
+    for verb, inputs in STAGES.items():
+        last, seconds, counts = runs.get(verb, (None, None, None))
+        stale = None
+        if last is not None:
+            for before in inputs:
+                run = done[before]
+                if run.last is not None and (run.last > last or run.stale_since):
+                    stale = before
+                    break
+        parsed = json.loads(counts) if isinstance(counts, str) and lead else {}
+        done[verb] = StageRun(verb, last, seconds, parsed if isinstance(parsed, dict) else {},
+                              stale)  # fmt: skip
+    return [r for v, r in done.items() if v != "review" or r.last is not None]
+
+
+def _filings(reader: Reader) -> list[Filing]:
+    folder = reader.ws.out_dir / "notify" / "filings"
+    found = []
+    for name, label in FILINGS.items():
+        try:
+            when = datetime.fromtimestamp((folder / name).stat().st_mtime, UTC)
+        except OSError:
+            when = None
+        found.append(Filing(name, label, when))
+    return found
+
+
+def filing_path(reader: Reader, name: str) -> Path | None:
+    """A filing draft of out/notify/filings (lead only), by its name in FILINGS only."""
+    _lead_only(reader)
+    if name not in FILINGS:
+        return None
+    path = reader.ws.out_dir / "notify" / "filings" / name
+    return path if path.is_file() else None
+
+
+# -- A controller's space: its package, its not-sent list, the wording of its letters ---
+# A space is named in URLs by the controller's slug (as its package folder). A controller
+# opens its own space only: any other slug is not found (404), like another's person id.
+# The lead opens every space. The persons come from notify's own package query
+# (filings.controller_persons), so the CSV here is the package's persons.csv.
+
+
+@dataclass(frozen=True)
+class Space:
+    controller: str
+    slug: str
+    counts: dict[str, Any]  # the package's counts.json (filing_text.controller_counts)
+    minors: int  # minors whose parents' letter names some items generically
+    package: datetime | None  # when `vigie notify` wrote its package folder
+
+
+@dataclass(frozen=True)
+class NotSentRow:
+    person_id: str
+    name: str  # masked
+    birth: str  # masked
+    postcode: str  # masked
+    reason: str | None  # None: in no issue yet
+
+
+@dataclass(frozen=True)
+class NotSentPage:
+    rows: list[NotSentRow]
+    total: int
+    page: int
+    pages: int
+
+
+def spaces(reader: Reader) -> list[tuple[str, str, int]]:
+    """(controller, slug, persons) of every space this principal may open."""
+    where, params = reader._scope()
+    if not reader._has("persons"):
+        return []
+    own = reader.who.controller if reader.who.role == "controller" else None
+    rows = reader.con.execute(
+        f"SELECT c, count(*) FROM persons p, unnest(p.controllers) t(c) WHERE {where} "
+        f"{'AND c = ?' if own else ''} GROUP BY 1 ORDER BY 1",
+        params + ([own] if own else []),
+    ).fetchall()
+    return [(str(c), filings.slug(str(c)), int(n)) for c, n in rows]
+
+
+def space_controller(reader: Reader, slug: str) -> str | None:
+    """The controller whose space `slug` names, if this principal may open it."""
+    reader._scope()  # an agent: Denied
+    if len(slug) > 200:
+        return None
+    if reader.who.role == "controller":
+        own = reader.who.controller or ""
+        return own if own and filings.slug(own) == slug else None
+    return next((c for c, s, _ in spaces(reader) if s == slug), None)
+
+
+def space(reader: Reader, slug: str) -> Space | None:
+    """The counts of a controller's package (no personal value: not a view)."""
+    name = space_controller(reader, slug)
+    if name is None:
+        return None
+    _, rows = filings.controller_persons(reader.con, name)
+    _, minors = filings.controller_minors(reader.con, name)
+    counts = filing_text.controller_counts(name, len(rows), rows)
+    written = _package_folder(reader, slug) / "persons.csv"
+    try:
+        package = datetime.fromtimestamp(written.stat().st_mtime, UTC)
+    except OSError:
+        package = None
+    return Space(name, slug, counts, len(minors), package)
+
+
+def package_csv(reader: Reader, slug: str) -> bytes | None:
+    """The controller's persons.csv (spreadsheet-safe), each person in it recorded as seen."""
+    name = space_controller(reader, slug)
+    if name is None:
+        return None
+    header, rows = filings.controller_persons(reader.con, name)
+    reader._viewed("export personnes", controller=name, person_ids=[r[0] for r in rows])
+    return csv_bytes(header, rows)
+
+
+def counts_json(reader: Reader, slug: str) -> bytes | None:
+    found = space(reader, slug)
+    if found is None:
+        return None
+    return (json.dumps(found.counts, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def minors_csv(reader: Reader, slug: str) -> bytes | None:
+    name = space_controller(reader, slug)
+    if name is None:
+        return None
+    header, rows = filings.controller_minors(reader.con, name)
+    reader._viewed("export mineurs", controller=name, person_ids=[r[0] for r in rows])
+    return csv_bytes(header, rows)
+
+
+NO_ISSUE = "pas encore d'émission"  # a person added after the last issue to everyone
+NOT_SENT_HEADER = ["person_id", "surname", "first_names", "birth_date", "postcode", "reason",
+                   "motif"]  # fmt: skip
+
+
+def _not_sent_rows(reader: Reader, name: str) -> list[tuple[Any, ...]]:
+    """The controller's persons no letter of the last issue went to, with the reason."""
+    header, rows = filings.controller_persons(reader.con, name)
+    at = {h: i for i, h in enumerate(header)}
+    return [
+        tuple(
+            r[at[c]]
+            for c in ("person_id", "surname", "first_names", "birth_date", "postcode", "notice")
+        )
+        for r in rows
+        if r[at["notice"]] != "letter"
+    ]
+
+
+def not_sent(reader: Reader, slug: str, page: int) -> NotSentPage | None:
+    """A page of the not-sent list, masked; the persons shown are recorded as seen."""
+    name = space_controller(reader, slug)
+    if name is None:
+        return None
+    found = _not_sent_rows(reader, name)
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = [
+        NotSentRow(
+            pid,
+            _masked_name(surname, first),
+            _mask(masking.mask_date, birth),
+            _mask(masking.mask_postcode, postcode),
+            reason,
+        )
+        for pid, surname, first, birth, postcode, reason in found[
+            (page - 1) * PAGE_SIZE : page * PAGE_SIZE
+        ]
+    ]
+    if shown:
+        reader._viewed("non envoyés", controller=name, person_ids=[r.person_id for r in shown])
+    return NotSentPage(shown, len(found), page, pages)
+
+
+def not_sent_csv(reader: Reader, slug: str, reasons: dict[str, str]) -> bytes | None:
+    """The whole not-sent list for the controller's DPO to act on (`reasons`: French)."""
+    name = space_controller(reader, slug)
+    if name is None:
+        return None
+    found = _not_sent_rows(reader, name)
+    reader._viewed("export non envoyés", controller=name, person_ids=[r[0] for r in found])
+    rows = [(*r, reasons.get(r[-1], r[-1]) if r[-1] else NO_ISSUE) for r in found]
+    return csv_bytes(NOT_SENT_HEADER, rows)
+
+
+def template_file(reader: Reader, slug: str, file: str) -> bytes | None:
+    """A file of the letter template in the controller's package (else vigie's own)."""
+    if file not in TEMPLATE_FILES or space_controller(reader, slug) is None:
+        return None
+    copied = _package_folder(reader, slug) / "letter-template" / file
+    return (copied if copied.is_file() else DEFAULT_TEMPLATE_DIR / file).read_bytes()
+
+
+@dataclass(frozen=True)
+class LetterInputs:
+    """What a controller's letters say depends on: its persons' tiers and exposed
+    elements (counts), whether some are minors, the date of the last issue."""
+
+    controller: str
+    tiers: dict[str, int]
+    elements: dict[str, int]
+    minors: bool
+    letter_date: date | None
+
+
+def letter_inputs(reader: Reader, slug: str) -> LetterInputs | None:
+    found = space(reader, slug)
+    if found is None:
+        return None
+    where, params = reader._scope()
+    minors = bool(
+        reader.con.execute(
+            f"SELECT count(*) FROM persons p WHERE {where} AND list_contains(p.controllers, ?) "
+            "AND p.age_group = '0-17'",
+            [*params, found.controller],
+        ).fetchall()[0][0]
+    )
+    issued = None
+    if reader._has("notify_issues"):
+        row = reader.con.execute(
+            "SELECT max(created_at) FROM notify_issues WHERE kind IN ('initial', 'reissue')"
+        ).fetchone()
+        issued = row[0].date() if row and row[0] is not None else None
+    counts = found.counts
+    return LetterInputs(found.controller, dict(counts["tiers"]), dict(counts["elements"]),
+                        minors, issued)  # fmt: skip
+
+
+def _package_folder(reader: Reader, slug: str) -> Path:
+    return reader.ws.out_dir / "notify" / filings.FILINGS_DIR / "controllers" / slug

@@ -60,19 +60,35 @@ class ReviewPair:
 def queue(ws: Workspace, limit: int) -> list[ReviewPair]:
     """The first `limit` undecided pairs of the queue, most probable first."""
     with ws.connect(read_only=True) as con:
-        if not table_exists(con, "link_review"):
-            return []
-        rows = con.execute(
-            "SELECT q.pair_id, q.unique_id_l, q.unique_id_r, q.match_probability "
-            "FROM link_review q WHERE NOT EXISTS (SELECT 1 FROM link_decisions d "
-            "WHERE d.unique_id_l = q.unique_id_l AND d.unique_id_r = q.unique_id_r) "
-            "ORDER BY q.pair_id LIMIT ?",
-            [limit],
-        ).fetchall()
-        if not rows:
-            return []
-        sources = {s.name: s for s in records.source_tables(con)}
-        return [_pair(con, sources, *row) for row in rows]
+        return queue_on(con, limit)
+
+
+def queue_on(con: duckdb.DuckDBPyConnection, limit: int, after: int = 0) -> list[ReviewPair]:
+    """`queue` over an open store (the console's), from the pair after `after` on."""
+    if not table_exists(con, "link_review"):
+        return []
+    rows = con.execute(
+        "SELECT q.pair_id, q.unique_id_l, q.unique_id_r, q.match_probability "
+        "FROM link_review q WHERE q.pair_id > ? AND NOT EXISTS (SELECT 1 FROM "
+        "link_decisions d WHERE d.unique_id_l = q.unique_id_l AND "
+        "d.unique_id_r = q.unique_id_r) ORDER BY q.pair_id LIMIT ?",
+        [after, limit],
+    ).fetchall()
+    if not rows:
+        return []
+    sources = {s.name: s for s in records.source_tables(con)}
+    return [_pair(con, sources, *row) for row in rows]
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> int:
+    """How many queued pairs wait for a decision."""
+    if not table_exists(con, "link_review"):
+        return 0
+    row = con.execute(
+        "SELECT count(*) FROM link_review q WHERE NOT EXISTS (SELECT 1 FROM link_decisions d "
+        "WHERE d.unique_id_l = q.unique_id_l AND d.unique_id_r = q.unique_id_r)"
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _row_values(
@@ -143,33 +159,49 @@ def side_by_side(pair: ReviewPair) -> str:
     return "\n".join(lines)
 
 
-def record_decisions(ws: Workspace, decisions: Sequence[tuple[int, str]]) -> list[dict[str, Any]]:
+def record_decisions(
+    ws: Workspace, decisions: Sequence[tuple[int, str]], *, by: str | None = None
+) -> list[dict[str, Any]]:
     """Store accept/reject for queued pairs (by pair id) and audit each one."""
-    done = []
     with ws.connect() as con:
-        ensure_tables(con)
-        for pair_id, decision in decisions:
-            rows = con.execute(
-                "SELECT unique_id_l, unique_id_r, match_probability FROM link_review "
-                "WHERE pair_id = ?",
-                [pair_id],
-            ).fetchall()
-            if not rows:
-                raise InputError(f"no pair {pair_id} in the review queue (vigie review --list)")
-            left, right, probability = rows[0]
-            # One decision per pair, the latest: the same decision again (a re-run after
-            # an interruption) leaves one row, not two.
-            with transaction(con):
-                con.execute(
-                    "DELETE FROM link_decisions WHERE least(unique_id_l, unique_id_r) = "
-                    "least(?, ?) AND greatest(unique_id_l, unique_id_r) = greatest(?, ?)",
-                    [left, right, left, right],
-                )
-                con.execute(
-                    "INSERT INTO link_decisions VALUES (?, ?, ?, now(), ?)",
-                    [left, right, decision, probability],
-                )
-            entry = {"pair_id": pair_id, "left": left, "right": right, "decision": decision}
-            ws.record("review", entry, {"decisions": 1}, con=con)
-            done.append(entry)
+        return record_on(ws, con, decisions, by=by)
+
+
+def record_on(
+    ws: Workspace,
+    con: duckdb.DuckDBPyConnection,
+    decisions: Sequence[tuple[int, str]],
+    *,
+    by: str | None = None,
+) -> list[dict[str, Any]]:
+    """`record_decisions` over an open store; `by` (a console login) goes in the audit."""
+    done = []
+    ensure_tables(con)
+    for pair_id, decision in decisions:
+        if decision not in ("accept", "reject"):
+            raise InputError(f"pair {pair_id}: decision must be accept or reject")
+        rows = con.execute(
+            "SELECT unique_id_l, unique_id_r, match_probability FROM link_review WHERE pair_id = ?",
+            [pair_id],
+        ).fetchall()
+        if not rows:
+            raise InputError(f"no pair {pair_id} in the review queue (vigie review --list)")
+        left, right, probability = rows[0]
+        # One decision per pair, the latest: the same decision again (a re-run after
+        # an interruption) leaves one row, not two.
+        with transaction(con):
+            con.execute(
+                "DELETE FROM link_decisions WHERE least(unique_id_l, unique_id_r) = "
+                "least(?, ?) AND greatest(unique_id_l, unique_id_r) = greatest(?, ?)",
+                [left, right, left, right],
+            )
+            con.execute(
+                "INSERT INTO link_decisions VALUES (?, ?, ?, now(), ?)",
+                [left, right, decision, probability],
+            )
+        entry = {"pair_id": pair_id, "left": left, "right": right, "decision": decision}
+        if by is not None:
+            entry["by"] = by
+        ws.record("review", entry, {"decisions": 1}, con=con)
+        done.append(entry)
     return done

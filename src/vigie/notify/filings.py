@@ -27,6 +27,8 @@ from vigie.notify.letters import (
 from vigie.workspace import Workspace, table_exists
 
 FILINGS_DIR = "filings"
+# the last issue of letters to everyone (not a resend, not portal answers)
+LAST_ISSUE = "(SELECT max(issue) FROM notify_issues WHERE kind IN ('initial', 'reissue'))"
 
 
 def _latest_assessment(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -158,23 +160,49 @@ ORDER BY p.controller, p.person_id
 """
 
 
-def _controller_packages(
-    con: duckdb.DuckDBPyConnection, folder: Path, figures: dict[str, Any], template: Path
-) -> None:
-    """Per controller: its persons (CSV, personal data), its counts, its letter template."""
-    # the last issue of letters to everyone (not a resend, not portal answers)
-    issue = "(SELECT max(issue) FROM notify_issues WHERE kind IN ('initial', 'reissue'))"
-    sql = _CONTROLLER_PERSONS.format(
-        letters=f"(SELECT * FROM notify_letters WHERE issue = {issue})"
+def _package_sql(con: duckdb.DuckDBPyConnection) -> str:
+    return _CONTROLLER_PERSONS.format(
+        letters=f"(SELECT * FROM notify_letters WHERE issue = {LAST_ISSUE})"
         if table_exists(con, "notify_letters")
         else "(SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS letter_id)",
-        not_sent=f"(SELECT * FROM notify_not_sent WHERE issue = {issue})"
+        not_sent=f"(SELECT * FROM notify_not_sent WHERE issue = {LAST_ISSUE})"
         if table_exists(con, "notify_not_sent")
         else "(SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS reason)",
         risk="person_risk"
         if table_exists(con, "person_risk")
         else "(SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS tier)",
     )
+
+
+def controller_persons(
+    con: duckdb.DuckDBPyConnection, controller: str
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """(header, rows) of a controller's persons.csv: each of its persons with the letter
+    of the last issue to everyone or the reason none was sent, tier and exposed elements.
+    Personal data: the console serves it to that controller (and the lead) only."""
+    sql = (
+        f"SELECT * EXCLUDE (controller) FROM ({_package_sql(con)}) "
+        "WHERE controller = ? ORDER BY person_id"
+    )
+    result = con.execute(sql, [controller])
+    return [d[0] for d in result.description], result.fetchall()
+
+
+def controller_minors(
+    con: duckdb.DuckDBPyConnection, controller: str
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """(header, rows) of the controller's minors whose parents' letter names some items
+    only generically (docs/letters.md, Minors). No rows before notify, or when none."""
+    header, found = _minors_to_review(con, LAST_ISSUE)
+    return header or ["person_id", "letter_id", "age", "withheld"], found.get(controller, [])
+
+
+def _controller_packages(
+    con: duckdb.DuckDBPyConnection, folder: Path, figures: dict[str, Any], template: Path
+) -> None:
+    """Per controller: its persons (CSV, personal data), its counts, its letter template."""
+    issue = LAST_ISSUE
+    sql = _package_sql(con)
     # One query for every controller, read in its order a controller at a time (one query
     # each scanned every table again: 28 scans of 500,000 persons for the reference case).
     review = _minors_to_review(con, issue)  # first: no other query while the rows stream

@@ -80,8 +80,9 @@ def route_name(path: str) -> str:
 
 
 class Guard:
-    """Rate limits on the `limited` path prefixes, headers on every response, and one log
-    line per request naming its route (`route_name`), never its path or query."""
+    """Rate limits on the `limited` path prefixes, headers on every response (`headers`:
+    the portal's by default), and one log line per request naming its route
+    (`route_name`), never its path or query."""
 
     def __init__(
         self,
@@ -91,8 +92,10 @@ class Guard:
         limited: tuple[str, ...] = LIMITED,
         route_name: Callable[[str], str] = route_name,
         log: logging.Logger = log,
+        headers: list[tuple[bytes, bytes]] = HEADERS,
     ) -> None:
         self.app = app
+        self.headers = headers
         self.buckets = Buckets(rate)
         self.limited = limited
         self.route_name = route_name
@@ -109,7 +112,7 @@ class Guard:
         async def send_guarded(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
-                message["headers"] = [*message.get("headers", []), *HEADERS, *extra]
+                message["headers"] = [*message.get("headers", []), *self.headers, *extra]
             await send(message)
 
         path = scope.get("path", "")

@@ -172,13 +172,19 @@ class Workspace:
             )
             _move_head(con, head)
 
-    def audit_head(self) -> audit.AuditHead | None:
-        with self.connect(read_only=True) as con:
-            rows = con.execute("SELECT seq, digest FROM _audit_head").fetchall()
+    def audit_head(self, con: duckdb.DuckDBPyConnection | None = None) -> audit.AuditHead | None:
+        """The last entry the store acknowledged (read from `con` when the store is open)."""
+        if con is None:
+            with self.connect(read_only=True) as own:
+                return self.audit_head(own)
+        rows = con.execute("SELECT seq, digest FROM _audit_head").fetchall()
         return audit.AuditHead(seq=rows[0][0], digest=rows[0][1]) if rows else None
 
-    def verify_audit(self, *, with_store: bool = True) -> int:
-        """Check the chain, and its end against the head kept in the store.
+    def verify_audit(
+        self, *, with_store: bool = True, con: duckdb.DuckDBPyConnection | None = None
+    ) -> int:
+        """Check the chain, and its end against the head kept in the store (read from
+        `con` when the caller has the store open: the console).
 
         After a purge the store is gone: the head is the one purge wrote to purge.json
         (plain, so it guards against a truncated log only as well as that file is kept).
@@ -188,7 +194,7 @@ class Workspace:
             saved = state.get("audit_head")
             head = audit.AuditHead(saved["seq"], saved["digest"]) if saved else None
             return audit.verify(self.audit_path, head)
-        head = self.audit_head() if with_store else None
+        head = self.audit_head(con) if with_store else None
         return audit.verify(self.audit_path, head)
 
 
