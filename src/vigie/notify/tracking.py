@@ -1,6 +1,8 @@
 """What became of each letter: `notify status --import FILE` records sent / delivered /
 returned per letter id; `notify --resend` writes a new batch for returned letters at the
-registry's newer address where link found one (an address other than the one used)."""
+registry's newer address where link found one (an address other than the one used), and
+for persons who gave the call centre a new address since their last letter
+(reported.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from typing import Any
 import duckdb
 
 from vigie.errors import InputError
-from vigie.notify import codes, records
+from vigie.notify import codes, records, reported
 from vigie.notify.address import AddressProblem, format_address
 from vigie.notify.issue import address_hash, write_issue
 from vigie.notify.people import Planned, load_people
@@ -115,6 +117,16 @@ def status_counts(ws: Workspace) -> dict[str, int]:
 def _registry_addresses(
     con: duckdb.DuckDBPyConnection, person_ids: list[str]
 ) -> dict[str, list[tuple[str, str, str]]]:
+    """(address, postcode, city) to try for each person: the newest address they gave the
+    call centre when there is one (their own word), else their registry rows'."""
+    found = _registry_rows(con, person_ids)
+    found.update(reported.reported_addresses(con, person_ids))
+    return found
+
+
+def _registry_rows(
+    con: duckdb.DuckDBPyConnection, person_ids: list[str]
+) -> dict[str, list[tuple[str, str, str]]]:
     """(address, postcode, city) of each person's registry rows, best link first."""
     found: dict[str, list[tuple[str, str, str]]] = {p: [] for p in person_ids}
     if not (person_ids and table_exists(con, "person_registry")):
@@ -171,6 +183,7 @@ def resend_returned(ws: Workspace, options: Any) -> dict[str, Any]:
             "'returned' AND letter_id NOT IN (SELECT resend_of FROM notify_letters "
             "WHERE resend_of IS NOT NULL)"
         ).fetchall()
+        returned = reported.with_moves(con, returned)
         spec = issue_spec(ws, facts, options, _next_issue(con), "resend")
         people = {p.person_id: p for p in load_people(con, spec.inc.letter_date)}
         candidates = _registry_addresses(con, [r[1] for r in returned])
@@ -192,7 +205,7 @@ def resend_returned(ws: Workspace, options: Any) -> dict[str, Any]:
             ws.record("notify resend", {"issue": spec.issue}, counts, started=started, con=con)
     return {
         "letters": outcome.letters if outcome else 0,
-        "returned": len(returned),
+        "returned": len(returned),  # with the call centre's pending address changes
         "no_newer_address": len(not_sent),
         "issue": spec.issue if outcome else None,
         "out": str(spec.out) if outcome else None,
