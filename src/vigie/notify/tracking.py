@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from vigie.errors import InputError
-from vigie.notify import codes, records, reported
+from vigie.notify import codes, records
 from vigie.notify.address import AddressProblem, format_address
 from vigie.notify.issue import address_hash, write_issue
 from vigie.notify.people import Planned, load_people
@@ -119,8 +119,10 @@ def _registry_addresses(
 ) -> dict[str, list[tuple[str, str, str]]]:
     """(address, postcode, city) to try for each person: the newest address they gave the
     call centre when there is one (their own word), else their registry rows'."""
+    from vigie.notify.reported import reported_addresses
+
     found = _registry_rows(con, person_ids)
-    found.update(reported.reported_addresses(con, person_ids))
+    found.update(reported_addresses(con, person_ids))
     return found
 
 
@@ -172,6 +174,7 @@ def _address_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, s
 
 def resend_returned(ws: Workspace, options: Any) -> dict[str, Any]:
     """A resend issue for returned letters that have a newer registry address."""
+    from vigie.notify.reported import with_moves
     from vigie.notify.run import _next_issue, issue_spec
 
     started = time.monotonic()
@@ -183,7 +186,7 @@ def resend_returned(ws: Workspace, options: Any) -> dict[str, Any]:
             "'returned' AND letter_id NOT IN (SELECT resend_of FROM notify_letters "
             "WHERE resend_of IS NOT NULL)"
         ).fetchall()
-        returned = reported.with_moves(con, returned)
+        returned = with_moves(con, returned)
         spec = issue_spec(ws, facts, options, _next_issue(con), "resend")
         people = {p.person_id: p for p in load_people(con, spec.inc.letter_date)}
         candidates = _registry_addresses(con, [r[1] for r in returned])
