@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from vigie.console import auth, labels
+from vigie.console.callcentre import CALLERS, FOLLOWERS, CallCentre
 from vigie.console.data import Denied, Reader
 from vigie.console.setup import Activation
 from vigie.console.store import ConsoleStore
@@ -275,6 +276,7 @@ def route_name(path: str) -> str:
 def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: int = 10) -> Guard:
     """The ASGI application: pages behind the guard (headers, access log by route)."""
     pages = Pages(store, clock=clock, login_rate=login_rate)
+    calls = CallCentre(pages)
     routes = [
         Route("/connexion", pages.login, methods=["GET", "POST"]),
         Route("/activation", pages.activation.endpoint, methods=["GET", "POST"]),
@@ -283,6 +285,12 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/personnes", pages.guarded(STAFF, pages.persons)),
         Route("/personnes/{person_id}", pages.guarded(STAFF, pages.person)),
         Route("/personnes/{person_id}/consultations", pages.guarded(("lead",), pages.views)),
+        Route("/appels", pages.guarded(CALLERS, calls.search)),
+        Route("/appels/code", pages.guarded(CALLERS, calls.by_code), methods=["POST"]),
+        Route("/appels/identite", pages.guarded(CALLERS, calls.by_identity), methods=["POST"]),
+        Route("/appels/issue", pages.guarded(CALLERS, calls.outcome), methods=["POST"]),
+        Route("/appels/suivi", pages.guarded(FOLLOWERS, calls.follow_up)),
+        Route("/appels/suivi.csv", pages.guarded(FOLLOWERS, calls.follow_up_csv)),
         Route("/static/console.css", pages.stylesheet),
         Route("/sante", pages.health),
     ]

@@ -32,7 +32,8 @@ ISSUE_KINDS = {
     "resend": "renvoi",
     "answer": "réponse à une demande",
 }
-PAGES = {"personne": "fiche de la personne", "personnes": "liste des personnes"}
+PAGES = {"personne": "fiche de la personne", "personnes": "liste des personnes",
+         "appel": "centre d'appels", "appels": "suivi des appels"}  # fmt: skip
 
 
 def label(table: dict[str, str], key: str | None) -> str:
