@@ -30,10 +30,12 @@ import duckdb
 from vigie.assess.tiers import tier_for
 from vigie.console.accounts import Principal
 from vigie.console.data import Denied
+from vigie.french import typographic
 from vigie.link import standardise as std
 from vigie.notify import codes, wording
 from vigie.notify.minors import MinorsPolicy, age_on
 from vigie.scan import masking
+from vigie.vocabulary import ELEMENTS
 from vigie.workspace import Workspace, table_exists
 
 CALL_ROLES = ("agent", "lead")
@@ -63,7 +65,7 @@ class LetterState:
 
     letter_id: str
     kind: str  # initial | reissue | resend | answer
-    issued_on: date
+    issued_on: date  # the date printed on the letter
     sender: str
     status: str  # issued | sent | delivered | returned | resent
     resent_as: str | None = None
@@ -251,6 +253,8 @@ class CallDesk:
         # The advice speaks to the reader of the letter: a minor's representatives, unless
         # the code read out is that of the minor's own letter.
         to_parents = minor and variant != "minor_own"
+        said = wording.tier_sentence(tier, minor=to_parents) if tier else ""
+        advice = wording.advice_for(elements, minor=to_parents) if elements else []
         identity = [
             ("Nom", masking.mask_name(surname or "")),
             ("Prénom", masking.mask_name((first or "").split(" ")[0])),
@@ -264,8 +268,8 @@ class CallDesk:
             identity=[(k, v) for k, v in identity if v],
             elements=elements,
             tier=tier,
-            tier_sentence=wording.tier_sentence(tier, minor=to_parents) if tier else "",
-            advice=wording.advice_for(elements, minor=to_parents) if elements else [],
+            tier_sentence=typographic(said),
+            advice=[typographic(a) for a in advice],
             letters=letters,
             not_sent=not_sent if not letters else [],
             minor=minor,
@@ -280,7 +284,8 @@ class CallDesk:
             "SELECT DISTINCT element FROM person_exposure WHERE person_id = ? ORDER BY 1",
             [person_id],
         ).fetchall()
-        return [r[0] for r in rows if r[0]]
+        order = {e: n for n, e in enumerate(ELEMENTS)}
+        return sorted((r[0] for r in rows if r[0]), key=lambda e: (order.get(e, len(order)), e))
 
     def _tier(
         self, person_id: str, letter_id: str | None, minor: bool, elements: list[str]
@@ -310,7 +315,8 @@ class CallDesk:
         if not all(table_exists(self.con, t) for t in tables):
             return [], [], {}
         rows = self.con.execute(
-            "SELECT l.letter_id, i.kind, CAST(i.created_at AS DATE), l.controller, "
+            "SELECT l.letter_id, i.kind, coalesce((SELECT min(c.issued_on) FROM notify_codes c "
+            "WHERE c.letter_id = l.letter_id), CAST(i.created_at AS DATE)), l.controller, "
             "coalesce(s.status, 'issued'), l.variant, "
             "(SELECT min(r.letter_id) FROM notify_letters r WHERE r.resend_of = l.letter_id) "
             f"FROM notify_letters l JOIN notify_issues i USING (issue) LEFT JOIN "

@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from vigie.assess.facts import LOCAL_ZONE
 from vigie.console.accounts import Principal
 from vigie.console.calls import CallDesk
 from vigie.console.data import Denied
@@ -79,7 +80,7 @@ class AddressRefused(Exception):
 @dataclass(frozen=True)
 class OutcomeRow:
     outcome_id: str
-    recorded_at: datetime
+    recorded_at: datetime  # Paris time
     kind: str
     person_id: str
     letter_id: str | None
@@ -175,7 +176,7 @@ def list_outcomes(
         [*params, *([kind] if wanted else [])],
     ).fetchall()
     found = [
-        OutcomeRow(oid, at, k, pid, lid, via, login, _state(k, new), new)
+        OutcomeRow(oid, at.astimezone(LOCAL_ZONE), k, pid, lid, via, login, _state(k, new), new)
         for oid, at, k, pid, lid, via, login, new in rows
     ]
     if found:
