@@ -49,7 +49,9 @@ def notify() -> None:
 @click.option("--date", "letter_date", metavar="YYYY-MM-DD", help="Date on the letters.")
 @click.option("--verify-url", metavar="URL", help="Verification page printed and in the QR.")
 @click.option("--reissue", is_flag=True, help="New letters and codes (old codes stay valid).")
-@click.option("--resend", is_flag=True, help="Letters for returned mail, at a newer address.")
+@click.option(
+    "--resend", is_flag=True, help="Letters again: returned mail, and addresses callers gave."
+)
 @click.option(
     "--accessible",
     is_flag=True,

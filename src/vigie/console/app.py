@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from vigie.console import auth, figures, labels
+from vigie.console.callcentre import CALLERS, FOLLOWERS, CallCentre
 from vigie.console.controller_pages import ControllerPages
 from vigie.console.dashboard_pages import DashboardPages
 from vigie.console.data import Denied, Reader
@@ -316,6 +317,7 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
     """The ASGI application: pages behind the guard (headers, access log by route)."""
     pages = Pages(store, clock=clock, login_rate=login_rate)
     lead, board, space = LeadPages(pages), DashboardPages(pages), ControllerPages(pages)
+    calls = CallCentre(pages)
     routes = [
         Route("/connexion", pages.login, methods=["GET", "POST"]),
         Route("/activation", pages.activation.endpoint, methods=["GET", "POST"]),
@@ -338,6 +340,12 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/espace/{slug}/courriers", pages.guarded(STAFF, space.wording)),
         Route("/revue/{pair_id:int}", pages.guarded(LEAD, lead.decide), methods=["POST"]),
         Route("/journal", pages.guarded(LEAD, lead.audit)),
+        Route("/appels", pages.guarded(CALLERS, calls.search)),
+        Route("/appels/code", pages.guarded(CALLERS, calls.by_code), methods=["POST"]),
+        Route("/appels/identite", pages.guarded(CALLERS, calls.by_identity), methods=["POST"]),
+        Route("/appels/issue", pages.guarded(CALLERS, calls.outcome), methods=["POST"]),
+        Route("/appels/suivi", pages.guarded(FOLLOWERS, calls.follow_up)),
+        Route("/appels/suivi.csv", pages.guarded(FOLLOWERS, calls.follow_up_csv)),
         Route("/static/console.css", pages.stylesheet),
         Route("/static/console.js", pages.script),
         Route("/sante", pages.health),

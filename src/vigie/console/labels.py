@@ -45,6 +45,8 @@ PAGES = {
     "export non envoyés": "téléchargement des personnes sans courrier",
     "export mineurs": "téléchargement des mineurs à examiner",
     "non envoyés": "liste des personnes sans courrier",
+    "appel": "centre d'appels",
+    "appels": "suivi des appels",
 }
 
 

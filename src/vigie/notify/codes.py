@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
@@ -34,6 +34,7 @@ CODES_DDL = (
 class Verified:
     issuer: str
     issued_on: date
+    letter_id: str | None = field(default=None, compare=False)  # for the call centre
 
 
 def new_code() -> str:
@@ -90,9 +91,10 @@ def verify(con: duckdb.DuckDBPyConnection, code: str) -> Verified | None:
         return None
     wanted = code_hash(secret, code)
     rows = con.execute(
-        "SELECT code_hash, issuer, issued_on FROM notify_codes WHERE code_hash = ?", [wanted]
+        "SELECT code_hash, issuer, issued_on, letter_id FROM notify_codes WHERE code_hash = ?",
+        [wanted],
     ).fetchall()
-    for stored, issuer, issued_on in rows:
+    for stored, issuer, issued_on, letter_id in rows:
         if hmac.compare_digest(str(stored), wanted):
-            return Verified(str(issuer), issued_on)
+            return Verified(str(issuer), issued_on, str(letter_id))
     return None

@@ -1,6 +1,8 @@
 """What became of each letter: `notify status --import FILE` records sent / delivered /
 returned per letter id; `notify --resend` writes a new batch for returned letters at the
-registry's newer address where link found one (an address other than the one used)."""
+registry's newer address where link found one (an address other than the one used), and
+for persons who gave the call centre a new address since their last letter
+(reported.py)."""
 
 from __future__ import annotations
 
@@ -115,6 +117,18 @@ def status_counts(ws: Workspace) -> dict[str, int]:
 def _registry_addresses(
     con: duckdb.DuckDBPyConnection, person_ids: list[str]
 ) -> dict[str, list[tuple[str, str, str]]]:
+    """(address, postcode, city) to try for each person: the newest address they gave the
+    call centre when there is one (their own word), else their registry rows'."""
+    from vigie.notify.reported import reported_addresses
+
+    found = _registry_rows(con, person_ids)
+    found.update(reported_addresses(con, person_ids))
+    return found
+
+
+def _registry_rows(
+    con: duckdb.DuckDBPyConnection, person_ids: list[str]
+) -> dict[str, list[tuple[str, str, str]]]:
     """(address, postcode, city) of each person's registry rows, best link first."""
     found: dict[str, list[tuple[str, str, str]]] = {p: [] for p in person_ids}
     if not (person_ids and table_exists(con, "person_registry")):
@@ -160,6 +174,7 @@ def _address_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, s
 
 def resend_returned(ws: Workspace, options: Any) -> dict[str, Any]:
     """A resend issue for returned letters that have a newer registry address."""
+    from vigie.notify.reported import with_moves
     from vigie.notify.run import _next_issue, issue_spec
 
     started = time.monotonic()
@@ -171,6 +186,7 @@ def resend_returned(ws: Workspace, options: Any) -> dict[str, Any]:
             "'returned' AND letter_id NOT IN (SELECT resend_of FROM notify_letters "
             "WHERE resend_of IS NOT NULL)"
         ).fetchall()
+        returned = with_moves(con, returned)
         spec = issue_spec(ws, facts, options, _next_issue(con), "resend")
         spec = replace(spec, large_print=large_print.standing(con))
         people = {p.person_id: p for p in load_people(con, spec.inc.letter_date)}
@@ -194,7 +210,7 @@ def resend_returned(ws: Workspace, options: Any) -> dict[str, Any]:
             ws.record("notify resend", {"issue": spec.issue}, counts, started=started, con=con)
     return {
         "letters": outcome.letters if outcome else 0,
-        "returned": len(returned),
+        "returned": len(returned),  # with the call centre's pending address changes
         "no_newer_address": len(not_sent),
         "issue": spec.issue if outcome else None,
         "out": str(spec.out) if outcome else None,
