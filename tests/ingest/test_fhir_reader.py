@@ -200,3 +200,29 @@ def test_lines_that_are_no_resource_go_to_quarantine(tmp_path: Path, workspace: 
         (2, "line 2: not a FHIR resource (no resourceType)"),
         (3, "line 3: not a FHIR resource (no resourceType)"),
     ]
+
+
+def test_hostile_nesting_is_quarantined_in_ndjson_and_refused_in_a_bundle(
+    tmp_path: Path,
+) -> None:
+    deep = '{"resourceType": "Patient", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    lines = tmp_path / "Patient.ndjson"
+    lines.write_text(json.dumps(PATIENT) + "\n" + deep + "\n", encoding="utf-8")
+    [(_, _, rows)] = collect(detect(lines).read(lines, noop))
+    assert rows[1] == BadRow(2, "line 2: JSON nested deeper than vigie reads", deep)
+    bundle = tmp_path / "deep.json"
+    bundle.write_text('{"resourceType": "Bundle", "entry": [{"resource": ' + deep + "}]}")
+    with pytest.raises(InputError, match=r"deep.json: character \d+: JSON nested deeper"):
+        collect(detect(bundle).read(bundle, noop))
+
+
+def test_too_many_types_in_one_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigie.ingest.readers import fhir
+
+    monkeypatch.setattr(fhir, "MAX_TYPES", 2)
+    kinds = [{"resourceType": t, "id": "1"} for t in ("Patient", "Observation", "Condition")]
+    path = _ndjson(tmp_path / "mixed.ndjson", kinds)
+    with pytest.raises(InputError, match=r"mixed.ndjson: line 3: more than 2 resource types"):
+        collect(detect(path).read(path, noop))
