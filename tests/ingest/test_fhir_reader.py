@@ -141,6 +141,7 @@ def test_single_resource_and_resource_type_after_the_entries(tmp_path: Path) -> 
         ("rows.jsonl", {"id": 1, "resourceType": "Patient"}, "fhir_ndjson"),
         ("rows.txt", {"resourceType": "Patient", "id": 1}, "fhir_json"),
         ("lines.txt", [PATIENT, PATIENT], "fhir_ndjson"),
+        ("array.json", [PATIENT, OBSERVATION], "fhir_json"),  # an array of resources
     ],
 )
 def test_detected_by_content(tmp_path: Path, name: str, content: Any, kind: str) -> None:
@@ -225,4 +226,14 @@ def test_too_many_types_in_one_file_is_refused(
     kinds = [{"resourceType": t, "id": "1"} for t in ("Patient", "Observation", "Condition")]
     path = _ndjson(tmp_path / "mixed.ndjson", kinds)
     with pytest.raises(InputError, match=r"mixed.ndjson: line 3: more than 2 resource types"):
+        collect(detect(path).read(path, noop))
+
+
+def test_a_json_array_of_resources_is_read_item_by_item(tmp_path: Path) -> None:
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps([PATIENT, OBSERVATION, {**PATIENT, "id": "p2"}]), "utf-8")
+    tables = {t[0]: t for t in collect(detect(path).read(path, noop))}
+    assert len(tables["Patient"][2]) == 2 and len(tables["Observation"][2]) == 1
+    path.write_text(json.dumps([PATIENT, {"id": 3}]), "utf-8")
+    with pytest.raises(InputError, match=r"saved.json: item 2: an array item that is not"):
         collect(detect(path).read(path, noop))

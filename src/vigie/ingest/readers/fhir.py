@@ -1,4 +1,5 @@
-"""FHIR R4 JSON: a Bundle, a single resource, or NDJSON bulk-export files; a table per type.
+"""FHIR R4 JSON: a Bundle, a single resource (or an array of them), or NDJSON bulk-export
+files; a table per resource type.
 
 Told from plain JSON by content (`fhir_format`): the first object's `resourceType` is a
 FHIR resource type. Each resource type gets its own table (`SourceTable.name` = the type,
@@ -43,7 +44,7 @@ MAX_TYPES = 256  # resource types in one file (R5 has about 160)
 MAX_BUNDLE_DEPTH = 4
 BUFFER_ROWS = 5_000  # rows held per type before they go to the loader
 BUFFER_CELLS = 400_000
-_LEADING_TYPE = re.compile(r'\s*\{\s*"resourceType"\s*:\s*"([A-Za-z]{1,64})"')
+_LEADING_TYPE = re.compile(r'\s*\[?\s*\{\s*"resourceType"\s*:\s*"([A-Za-z]{1,64})"')
 _RESOLVED = re.compile(r"(.+)\.resolve\(\)\.ofType\(([A-Za-z]+)\)\.id")
 _INDEX = re.compile(r"\[(\d+)\]")
 
@@ -74,10 +75,13 @@ def fhir_format(text: str, suffix: str) -> str | None:
 
 
 def _object(text: str) -> dict[str, Any] | None:
+    """The JSON object the text holds (or the first of the array it holds), or None."""
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):
         return None
+    if isinstance(value, list) and value:
+        value = value[0]
     return value if isinstance(value, dict) else None
 
 
@@ -276,7 +280,14 @@ def _document_items(path: Path, on_bytes: ProgressCallback | None) -> Iterator[_
 
 def _top_level(stream: JsonStream, path: Path) -> Iterator[_Item]:
     """A Bundle's entries streamed one by one when `resourceType` comes before `entry`
-    (as servers write it); otherwise the object read whole."""
+    (as servers write it); otherwise the object read whole. A JSON array of resources
+    (not a FHIR form, but a common way to save several) is read item by item."""
+    if stream.peek() == "[":
+        for i, item in enumerate(stream.elements(), start=1):
+            if not isinstance(item, dict) or not is_type_name(item.get("resourceType")):
+                raise InputError("an array item that is not a FHIR resource", where=f"item {i}")
+            yield from _resources(item, f"item {i}", None, 0)
+        return
     if stream.peek() != "{":
         stream.fail("a FHIR JSON document is one JSON object")
     stream.expect("{")
