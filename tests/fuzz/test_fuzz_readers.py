@@ -18,7 +18,7 @@ from tests.fuzz.conftest import TALLIES
 from tests.fuzz.harness import Tally, Worker, budget_seconds, mutate, plans, record
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SHORT_BUDGET = 8.0  # seconds per reader in `make test`; 13 readers make about 2 minutes
+SHORT_BUDGET = 8.0  # seconds per reader in `make test`; 15 readers make about 2 minutes
 ROWS = [
     ["nir", "nom", "naissance"],
     ["185057800608436", "Lefèvre", "1985-05-12"],
@@ -41,6 +41,38 @@ def _parquet(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def fhir_seeds(reader: str) -> list[tuple[str, bytes]]:
+    """A Bundle with a urn reference, a Patient and an Observation in NDJSON."""
+    patient = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "identifier": [{"system": "urn:oid:1.2.250.1.213.1.4.8", "value": ROWS[1][0]}],
+        "name": [{"family": ROWS[1][1], "given": ["Léa"]}],
+        "birthDate": ROWS[1][2],
+        "telecom": [{"system": "phone", "value": "0612345678"}],
+    }
+    observation = {
+        "resourceType": "Observation",
+        "id": "o1",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "718-7", "display": "Hb"}]},
+        "subject": {"reference": "urn:uuid:1" if reader == "fhir_json" else "Patient/p1"},
+        "valueQuantity": {"value": 12.5, "unit": "g/dL"},
+        "component": [{"valueString": "x"}] * 3,
+    }
+    if reader == "fhir_ndjson":
+        lines = [json.dumps(patient, ensure_ascii=False), json.dumps(observation)]
+        return [(".ndjson", "\n".join(lines).encode())]
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": "urn:uuid:1", "resource": patient},
+            {"fullUrl": "urn:uuid:2", "resource": observation},
+        ],
+    }
+    return [(".json", json.dumps(bundle, ensure_ascii=False, indent=1).encode())]
+
+
 def seeds(reader: str, tmp: Path) -> list[tuple[str, bytes]]:
     """Valid files of one format, with the suffix ingest would see."""
     dumps = FIXTURES / "dumps"
@@ -55,6 +87,8 @@ def seeds(reader: str, tmp: Path) -> list[tuple[str, bytes]]:
     if reader == "jsonl":
         lines = [json.dumps({"id": i, "p": {"nom": r[1]}}) for i, r in enumerate(ROWS)]
         return [(".jsonl", "\n".join(lines).encode())]
+    if reader in ("fhir_json", "fhir_ndjson"):
+        return fhir_seeds(reader)
     if reader == "xlsx":
         return [(".xlsx", _xlsx(tmp / "seed.xlsx"))]
     if reader == "parquet":
@@ -71,7 +105,8 @@ def seeds(reader: str, tmp: Path) -> list[tuple[str, bytes]]:
     return [(p.suffix, p.read_bytes()) for p in fixed]
 
 
-READERS = ["csv", "tsv", "xlsx", "xls", "ods", "json", "jsonl", "parquet"]
+READERS = ["csv", "tsv", "xlsx", "xls", "ods", "json", "jsonl", "fhir_json", "fhir_ndjson"]
+READERS += ["parquet"]
 READERS += ["mysql_dump", "pg_dump", "pdf", "docx", "eml"]
 
 

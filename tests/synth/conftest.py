@@ -29,3 +29,11 @@ def relational(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth") / "relational"
     generate(out, 2000, 11, progress=False, shape="relational")
     return out
+
+
+@pytest.fixture(scope="session")
+def fhir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The relational incident's rows as FHIR NDJSON bulk files (same seed)."""
+    out = tmp_path_factory.mktemp("synth") / "fhir"
+    generate(out, 2000, 11, progress=False, shape="fhir")
+    return out

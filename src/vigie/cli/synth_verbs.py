@@ -30,11 +30,12 @@ from vigie.cli._common import Result, verb
 )
 @click.option(
     "--shape",
-    type=click.Choice(["flat", "relational"]),
+    type=click.Choice(["flat", "relational", "fhir"]),
     default="flat",
     show_default=True,
     help="flat: four systems' exports, a row per exam with its identity; relational: a LIS "
-    "dump of patients, requests and results joined by keys, and its CSV export.",
+    "dump of patients, requests and results joined by keys, and its CSV export; fhir: the "
+    "same rows as FHIR R4 resources in NDJSON bulk files (Patient.ndjson, Observation.ndjson...).",
 )
 @verb
 def synth(out: Path, persons: int, seed: int, leak_share: float, shape: str) -> Result:
@@ -43,13 +44,15 @@ def synth(out: Path, persons: int, seed: int, leak_share: float, shape: str) -> 
     Modelled on the 2021 case: 28 labs in départements 22, 27, 35, 41, 45, 56. In the flat
     shape the leak comes as a MySQL dump, a Windows-1252 CSV, an XLSX sheet and JSON lines;
     in the relational shape as a LIS database (patients, demandes, resultats, laboratoires)
-    dumped with its keys (leak/sil_prod.sql) and exported as CSV (leak/csv/). Every person
+    dumped with its keys (leak/sil_prod.sql) and exported as CSV (leak/csv/); in the FHIR
+    shape as a FHIR server's bulk export of the same rows (leak/fhir/*.ndjson). Every person
     is synthetic; truth/ holds who is in which row (never read by the pipeline).
 
     \b
     Example:
       vigie synth demo-incident --persons 20000 --seed 7
       vigie synth lis-incident --shape relational --persons 20000
+      vigie synth fhir-incident --shape fhir --persons 20000
     """
     from vigie.synth import generate
 

@@ -124,6 +124,8 @@ class KeyEntry:
         if self.kind == "foreign":
             doc["ref_table"] = self.ref_table
             doc["ref_columns"] = self.ref_columns
+            if self.ref_table is None and self.ref_source:
+                doc["ref_source"] = self.ref_source  # a table of another file (scan resolves)
         return doc
 
 

@@ -26,7 +26,8 @@ ReadFn = Callable[[Path, ProgressCallback], Iterator[SourceTable]]
 
 @dataclass(frozen=True)
 class Detected:
-    # csv, tsv, xlsx, xls, ods, json, jsonl, parquet, mysql_dump, pg_dump; documents:
+    # csv, tsv, xlsx, xls, ods, json, jsonl, fhir_json, fhir_ndjson, parquet, mysql_dump,
+    # pg_dump; documents:
     # pdf, docx, eml, txt (vigie.ingest.documents stores those, not `read`)
     format: str
     read: ReadFn
@@ -161,8 +162,12 @@ def _looks_binary(head: bytes, encoding: str) -> bool:
 
 
 def _json_kind(text: str, suffix: str) -> Detected:
+    from vigie.ingest.readers.fhir import fhir_format, read_fhir_json, read_fhir_ndjson
     from vigie.ingest.readers.jsonfile import read_json, read_json_lines
 
+    fhir = fhir_format(text, suffix)  # a FHIR resource's JSON holds its resourceType
+    if fhir is not None:
+        return Detected(fhir, read_fhir_ndjson if fhir == "fhir_ndjson" else read_fhir_json)
     if suffix in {".jsonl", ".ndjson"}:
         return Detected("jsonl", read_json_lines)
     first, _, rest = text.partition("\n")

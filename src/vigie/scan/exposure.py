@@ -37,12 +37,18 @@ _SPAN_TYPES = (pa.int32(), pa.int32(), pa.string(), pa.string(), pa.bool_(), pa.
 
 
 def record_exposure(
-    con: duckdb.DuckDBPyConnection, profiles: list[ColumnProfile], workers: int | None = None
+    con: duckdb.DuckDBPyConnection,
+    profiles: list[ColumnProfile],
+    workers: int | None = None,
+    by_row: dict[tuple[str, str], str] | None = None,
 ) -> int:
     """Rebuild scan_exposure and scan_spans; return the number of leak rows covered.
 
     ``workers``: processes for free-text detection (None: VIGIE_SCAN_WORKERS or the cores).
+    ``by_row``: (table, column) -> SQL giving each row's element (a FHIR identifier by its
+    system, fhir_paths.py); such a column exposes that element in each row, not its own.
     """
+    by_row = by_row or {}
     for ddl in _DDL:
         con.execute(ddl)
     personal = [p for p in profiles if p.element]
@@ -50,10 +56,11 @@ def record_exposure(
     tables = sorted({p.table for p in personal})
     for table in tables:
         structured: dict[str, list[str]] = defaultdict(list)
+        per_row = {c: sql for (t, c), sql in by_row.items() if t == table}
         for p in personal:
-            if p.table == table and p.element and p.element != FREE_TEXT:
-                structured[p.element].append(p.column)
-        _insert_exposure(con, table, structured)
+            if p.table == table and p.element not in (None, FREE_TEXT) and p.column not in per_row:
+                structured[str(p.element)].append(p.column)
+        _insert_exposure(con, table, structured, per_row)
     total = 0
     for table in tables:
         total += con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchall()[0][0]
@@ -98,7 +105,10 @@ def _insert_spans(con: duckdb.DuckDBPyConnection, table: str, column: str) -> No
 
 
 def _insert_exposure(
-    con: duckdb.DuckDBPyConnection, table: str, structured: dict[str, list[str]]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    structured: dict[str, list[str]],
+    per_row: dict[str, str] | None = None,
 ) -> None:
     """Each row's elements once, in (_row, element) order.
 
@@ -111,11 +121,15 @@ def _insert_exposure(
         f"WHERE {' OR '.join(present(c) for c in structured[e])}"
         for e in elements
     ]
+    parts += [
+        f"SELECT _row, {sql} AS element FROM {quote_ident(table)} WHERE {present(column)}"
+        for column, sql in sorted((per_row or {}).items())
+    ]
     # Free-text elements of the row, from the spans just stored.
     parts.append("SELECT _row, element FROM scan_spans WHERE table_name = ? AND exposes")
     con.execute(
         f"INSERT INTO scan_exposure SELECT DISTINCT ?, _row, element FROM "
-        f"({' UNION ALL '.join(parts)}) ORDER BY _row, element",
+        f"({' UNION ALL '.join(parts)}) WHERE element IS NOT NULL ORDER BY _row, element",
         [table, *elements, table],
     )
 

@@ -1,8 +1,11 @@
 """Keys between leak tables: which column's values are another table's key (scan_keys).
 
-Declared keys come first: a single-column FOREIGN KEY a SQL dump declares (ingest's
-`_keys`) is a relation whatever its values say. Then inclusion dependencies, for the
-columns no declaration covers:
+Declared keys come first: a single-column foreign key a SQL dump or a FHIR file declares
+(ingest's `_keys`) is a relation whatever its values say. One that names a table of
+another file (FHIR bulk exports write a file per resource type: `Observation.ndjson`
+references `Patient`) goes to the leak table of that name (`_tables.source_table`) that
+declares a single-column primary key; of several, the one holding most of its values.
+Then inclusion dependencies, for the columns no declaration covers:
 
 1. Columns considered: leak tables only; columns scan classified as no element or as a
    national identifier (a name, date, postcode or phone is never a key); *id-like* values
@@ -31,7 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -192,26 +195,59 @@ def tables_info(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, 
     }
 
 
-def declared_keys(
-    con: duckdb.DuckDBPyConnection, tables: set[str]
-) -> tuple[list[tuple[str, str, str, str]], set[tuple[str, str]]]:
-    """(single-column foreign keys between leak tables, declared primary/unique columns)."""
+@dataclass
+class Declared:
+    """What `_keys` declares between leak tables (single-column keys only)."""
+
+    foreign: list[tuple[str, str, str, str]] = field(default_factory=list)
+    unique: set[tuple[str, str]] = field(default_factory=set)  # primary or unique
+    primary: dict[str, str] = field(default_factory=dict)  # table -> its primary key
+    elsewhere: list[tuple[str, str, str]] = field(default_factory=list)  # (t, c, ref_source)
+
+
+def declared_keys(con: duckdb.DuckDBPyConnection, tables: set[str]) -> Declared:
+    """Single-column keys the leak tables declare (composite keys are not followed yet)."""
+    out = Declared()
     try:
         rows = con.execute(
-            "SELECT name, kind, columns, ref_table, ref_columns FROM _keys ORDER BY rowid"
+            "SELECT name, kind, columns, ref_table, ref_columns, ref_source FROM _keys "
+            "ORDER BY rowid"
         ).fetchall()
     except duckdb.CatalogException:  # a store from before keys were kept
-        return [], set()
-    foreign, unique = [], set()
-    for name, kind, cols, ref_table, ref_cols in rows:
+        return out
+    for name, kind, cols, ref_table, ref_cols, ref_source in rows:
         cols = json.loads(cols)
         if name not in tables or len(cols) != 1:
-            continue  # composite keys are not followed yet
+            continue
         if kind in ("primary", "unique"):
-            unique.add((name, cols[0]))
+            out.unique.add((name, cols[0]))
+            if kind == "primary":
+                out.primary[name] = cols[0]
         elif ref_table in tables and ref_cols and len(json.loads(ref_cols)) == 1:
-            foreign.append((name, cols[0], ref_table, json.loads(ref_cols)[0]))
-    return foreign, unique
+            out.foreign.append((name, cols[0], ref_table, json.loads(ref_cols)[0]))
+        elif ref_table is None and ref_source:
+            out.elsewhere.append((name, cols[0], ref_source))
+    return out
+
+
+def _in_another_file(
+    con: duckdb.DuckDBPyConnection, declared: Declared, info: dict[str, TableInfo]
+) -> list[tuple[str, str, str, str]]:
+    """Foreign keys to a table of another file, resolved by the table's name in its file."""
+    out = []
+    for table, column, source in declared.elsewhere:
+        wanted = {source, source.rsplit(".", 1)[-1]}
+        ranked = []
+        for candidate, key in sorted(declared.primary.items()):
+            if candidate == table or info[candidate].source_table not in wanted:
+                continue
+            _, found = matched(con, table, column, candidate, key)
+            other_folder = info[candidate].folder != info[table].folder
+            ranked.append(((-found, other_folder, candidate), (candidate, key)))
+        if ranked:
+            candidate, key = min(ranked)[1]
+            out.append((table, column, candidate, key))
+    return out
 
 
 def discover(
@@ -221,8 +257,11 @@ def discover(
 ) -> list[Relation]:
     """Every relation between leak tables (the module docstring's rules, in order)."""
     tables = sorted({t for t, _ in elements})
-    declared, unique = declared_keys(con, set(tables))
-    relations = {(t, c): _relation(con, t, c, (rt, rc), "declared") for t, c, rt, rc in declared}
+    declared = declared_keys(con, set(tables))
+    info = tables_info(con, tables)
+    foreign = declared.foreign + _in_another_file(con, declared, info)
+    unique = declared.unique
+    relations = {(t, c): _relation(con, t, c, (rt, rc), "declared") for t, c, rt, rc in foreign}
     stats: list[Column] = []
     for table in tables:
         eligible = [
@@ -232,7 +271,6 @@ def discover(
         ]
         stats += column_stats(con, table, eligible)
     keys = [s for s in stats if s.is_key or (s.table, s.column) in unique]
-    info = tables_info(con, tables)
     for child in stats:
         if (child.table, child.column) in relations or not child.is_child:
             continue

@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from vigie.progress import Progress
-from vigie.scan import exposure, keys, overrides
+from vigie.scan import exposure, fhir_paths, keys, overrides
 from vigie.scan import key_settings as key_settings_mod
 from vigie.scan.documents import document_summary, scan_documents
 from vigie.scan.profile import ColumnProfile, profile_table
@@ -76,7 +76,7 @@ def run_scan(
                 leak_tables = {t for t, kind in tables if kind == "leak"}
                 key_settings_mod.apply(con, key_settings, leak_tables)
             chosen = overrides.load(con)
-            profiles = _profile_all(con, tables, chosen)
+            profiles, by_row = _profile_all(con, tables, chosen)
             con.execute(_COLUMNS_DDL)
             for kind, profile, source in profiles:
                 con.execute(
@@ -100,7 +100,7 @@ def run_scan(
             elements = {(p.table, p.column): p.element for p, _ in leak}
             relations = keys.discover(con, elements, key_settings_mod.load(con))
             keys.record_keys(con, relations)
-            rows = exposure.record_exposure(con, [p for p, _ in leak])
+            rows = exposure.record_exposure(con, [p for p, _ in leak], by_row=by_row)
             documents = scan_documents(con)
         report = _report(con, rows)
         report.documents = document_summary(con) if documents else {}
@@ -144,22 +144,33 @@ def _profile_all(
     con: duckdb.DuckDBPyConnection,
     tables: list[tuple[str, str]],
     chosen: dict[tuple[str, str], str | None],
-) -> list[tuple[str, ColumnProfile, str]]:
+) -> tuple[list[tuple[str, ColumnProfile, str]], dict[tuple[str, str], str]]:
+    """Every column's profile, and the per-row element rules of FHIR columns (fhir_paths)."""
     out: list[tuple[str, ColumnProfile, str]] = []
+    by_row: dict[tuple[str, str], str] = {}
+    fhir = fhir_paths.fhir_tables(con)
     with Progress("scan: profiling", total=len(tables), unit="tables") as bar:
         for table, kind in tables:
             columns = data_columns(con, table)
             totals = column_totals(con, table, columns)
             sample = row_sample(con, table, columns)
-            for profile in profile_table(sample, table=table, totals=totals):
+            found = []
+            if table in fhir:
+                decided = fhir_paths.profile_fhir_table(con, table, fhir[table], totals, sample)
+                found = decided.profiles
+                by_row.update({(table, c): sql for c, sql in decided.by_row.items()})
+                sample = {c: sample[c] for c in decided.rest}
+            found += profile_table(sample, table=table, totals=totals)
+            for profile in found:
                 key = (table, profile.column)
                 if key in chosen:
                     profile = overrides.overridden(profile, chosen[key])
+                    by_row.pop(key, None)  # a person's setting holds for every row
                     out.append((kind, profile, "override"))
                 else:
                     out.append((kind, profile, "detected"))
             bar.advance()
-    return out
+    return out, by_row
 
 
 def _report(con: duckdb.DuckDBPyConnection, rows: int) -> ScanReport:

@@ -16,6 +16,8 @@ from vigie.errors import InputError
 from vigie.progress import Progress
 from vigie.synth import exams as exams_mod
 from vigie.synth import (
+    fhir,
+    fhir_write,
     labs,
     leak_writers,
     population,
@@ -25,6 +27,7 @@ from vigie.synth import (
     truth,
     variation,
 )
+from vigie.synth.fhir_write import FHIR_README
 from vigie.synth.readme import RELATIONAL_README, TRUTH_README
 
 SQL_TYPES = {
@@ -53,7 +56,7 @@ class SynthSummary:
     shape: str = "flat"
 
 
-SHAPES = ("flat", "relational")
+SHAPES = ("flat", "relational", "fhir")
 
 
 def generate(
@@ -68,9 +71,10 @@ def generate(
 
     The labs' registries also hold patients who are not in the leak (1 - `leak_share` of
     them, ~22 % by default; a lower share makes larger registries, for benchmarks).
-    `shape`: `flat` (four lab systems' exports, one row per exam with its identity) or
+    `shape`: `flat` (four lab systems' exports, one row per exam with its identity),
     `relational` (the same people and exams as a LIS dump of patients, requests and
-    results joined by keys, and its CSV export; see vigie.synth.relational).
+    results joined by keys, and its CSV export; see vigie.synth.relational) or `fhir`
+    (the same rows as FHIR R4 resources in NDJSON bulk files; see vigie.synth.fhir).
     """
     if persons < 10:
         raise InputError("--persons must be at least 10", path=out)
@@ -96,14 +100,22 @@ def generate(
             row_person = ex.person
         else:
             lis = relational.build(np.random.default_rng(seeds[5]), pop, ex, facts, doctors)
-            summary.rows_per_file = relational.write(out, lis, pop)
-            row_person, masks = relational.person_masks(lis)
+            if shape == "relational":
+                summary.rows_per_file = relational.write(out, lis, pop)
+                row_person, masks = relational.person_masks(lis)
+            else:  # the same rows as FHIR resources; its own seed, the others untouched
+                rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(7)[6])
+                resources = fhir.build(rng, lis, ex, pop)
+                summary.rows_per_file = fhir_write.write(out, resources, pop)
+                row_person, masks = fhir_write.person_masks(resources)
             bar.advance(4)
         links = _write_registries(np.random.default_rng(seeds[4]), out, pop, ex, summary)
         bar.advance()
         _write_persons(out, pop, ex, row_person, masks)
         _write_incident(out / "incident.yaml", pop)
-        readme = TRUTH_README if shape == "flat" else TRUTH_README + RELATIONAL_README
+        readme = TRUTH_README + {"flat": "", "relational": RELATIONAL_README}.get(
+            shape, FHIR_README
+        )
         (out / "truth" / "README.md").write_text(readme, encoding="utf-8")
         truth.write_csv(
             out / "truth" / "registry_links.csv",

@@ -12,7 +12,7 @@ patient purged while their requests stayed, a request deleted while its results 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +65,11 @@ class Lis:
     patients: Table
     demandes: Table
     resultats: Table
+    # For the FHIR shape (vigie.synth.fhir), which writes the same rows as resources:
+    exam_ipp: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    exam_patient_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    request_exam: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    result_exam: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def build(
@@ -92,7 +97,12 @@ def build(
     age = (ex.when.astype("datetime64[D]") - pop.hh.birth[ex.person]).astype(int) // 365
     results = analytes.draw(rng, ex.note_elements, pop.hh.female[ex.person], age)
     resultats = _resultats(ex, results, request_id, ex_row)
-    return Lis(patients, demandes, resultats)
+    lis = Lis(patients, demandes, resultats)
+    # every exam's patient record (its IPP, its patients row or 0 when purged), whether or
+    # not its request was kept; the exam of each request and of each result
+    lis.exam_ipp, lis.exam_patient_row = ipp[exam_record], rec_row[exam_record]
+    lis.request_exam, lis.result_exam = np.flatnonzero(ex_kept), results.exam
+    return lis
 
 
 def _pick(rng: np.random.Generator, n: int, share: float) -> np.ndarray:

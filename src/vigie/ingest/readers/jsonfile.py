@@ -97,11 +97,11 @@ def _line_rows(path: Path, on_bytes: ProgressCallback, columns: list[str]) -> It
 def read_json(path: Path, on_bytes: ProgressCallback) -> Iterator[SourceTable]:
     """Yield one table per array of objects: the top-level array, or an object's arrays."""
     tables: dict[str, dict[str, None]] = {}
-    for name, elements in _arrays(_Stream(path, None), path.stem):
+    for name, elements in _arrays(JsonStream(path, None), path.stem):
         tables.setdefault(name, {}).update(_columns_of(elements))
     if not tables or not any(tables.values()):
         raise InputError("no array of JSON objects in the file", path=path)
-    for name, elements in _arrays(_Stream(path, on_bytes), path.stem):
+    for name, elements in _arrays(JsonStream(path, on_bytes), path.stem):
         columns = list(tables[name])
         yield SourceTable(name, columns, _element_rows(elements, columns))
 
@@ -114,7 +114,7 @@ def _element_rows(elements: Iterator[Any], columns: list[str]) -> Iterator[RowIt
             yield BadRow(number, "not a JSON object", value_text(obj) or "null")
 
 
-def _arrays(stream: _Stream, stem: str) -> Iterator[tuple[str, Iterator[Any]]]:
+def _arrays(stream: JsonStream, stem: str) -> Iterator[tuple[str, Iterator[Any]]]:
     """The arrays of objects in the document, each with its lazily parsed elements."""
     first = stream.peek()
     if first == "[":
@@ -139,11 +139,17 @@ def _arrays(stream: _Stream, stem: str) -> Iterator[tuple[str, Iterator[Any]]]:
     stream.close()
 
 
-class _Stream:
+class JsonStream:
     """Incremental JSON over a file: raw_decode one value at a time from a sliding buffer."""
 
-    def __init__(self, path: Path, on_bytes: ProgressCallback | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        on_bytes: ProgressCallback | None,
+        decoder: json.JSONDecoder = _DECODER,
+    ) -> None:
         self.path = path
+        self.decoder = decoder
         self.handle = open(path, encoding="utf-8-sig")  # noqa: SIM115 - closed by close()
         self.on_bytes = on_bytes
         self.buf = ""
@@ -187,7 +193,7 @@ class _Stream:
         self.peek()
         while True:
             try:
-                value, end = _DECODER.raw_decode(self.buf, self.pos)
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError:
                 if self._fill():
                     continue
