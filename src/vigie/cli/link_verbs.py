@@ -16,6 +16,7 @@ from vigie.link.decide import LOWER, UPPER, Thresholds
 from vigie.link.pipeline import LinkOptions, run_link
 from vigie.link.scope import parse_period
 from vigie.link.spark_session import require_pyspark
+from vigie.vocabulary import category
 
 
 @app.command()
@@ -119,7 +120,21 @@ def _text(r: dict[str, Any]) -> str:
             f"({e['controllers']['missing_a_controller']} missing, "
             f"{e['controllers']['extra_controller']} extra)"
         )
+        lines += _exposure_lines(e.get("exposure") or {})
     return "\n".join(lines)
+
+
+def _exposure_lines(exposure: dict[str, dict[str, float]]) -> list[str]:
+    """Per-person exposure against the truth: health elements one per line."""
+    health = {k: v for k, v in exposure.items() if category(k) == "health"}
+    if not health:
+        return []
+    lines = ["per-person exposure (health)  precision  recall  persons"]
+    for element, s in sorted(health.items()):
+        lines.append(
+            f"  {element:<26} {s['precision']:>9.4f} {s['recall']:>7.4f} {int(s['persons']):>8,}"
+        )
+    return lines
 
 
 def _model_lines(model: dict[str, Any], digest: str) -> list[str]:

@@ -2,8 +2,10 @@
 
 Truth files: `leak_rows.csv` (file, table, row, person_id; `file` may sit in a folder,
 `csv/patients.csv`) and `registry_links.csv` (person_id, controller, registry_file, row).
-Figures: pairwise and cluster precision, recall and F1, and how well each person's set
-of controllers was found.
+Figures: pairwise and cluster precision, recall and F1, how well each person's set of
+controllers was found, and, when the truth lists each row's elements (synth's `elements`
+column), each person's exposure: per element, the persons whose letter would list it
+(the predicted person holding most of their leak rows) against those whose rows expose it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import duckdb
 
 from vigie.errors import InputError
+from vigie.vocabulary import ELEMENTS
 from vigie.workspace import table_exists
 
 TRUTH = "memory.main.link_truth"
@@ -25,6 +28,10 @@ def load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> int:
     leak, registry = truth_dir / "leak_rows.csv", truth_dir / "registry_links.csv"
     if not leak.is_file():
         raise InputError("no leak_rows.csv here (expected synth's truth/ folder)", path=truth_dir)
+    header = con.execute(
+        "DESCRIBE SELECT * FROM read_csv(?, all_varchar = true, header = true)", [str(leak)]
+    ).fetchall()
+    elements = "lk.elements" if "elements" in {r[0] for r in header} else "NULL::VARCHAR"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {TRUTH} AS
@@ -35,7 +42,7 @@ def load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> int:
                 AND f.controller IS NOT DISTINCT FROM t.controller),
         lk AS (SELECT * FROM read_csv(?, all_varchar = true, header = true))
         SELECT DISTINCT fl.tbl || ':' || lk.row AS unique_id, lk.person_id, 'leak' AS kind,
-               NULL::VARCHAR AS controller
+               NULL::VARCHAR AS controller, {elements} AS elements
         FROM lk JOIN files fl ON fl.kind = 'leak' AND fl.file = parse_filename(lk.file)
             AND (fl.source_table = lk."table" OR fl.n = 1)""",
         [str(leak)],
@@ -49,7 +56,7 @@ def load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> int:
                 FROM _tables t JOIN _files f ON f.digest = t.digest AND f.kind = t.kind
                     AND f.controller IS NOT DISTINCT FROM t.controller
                 WHERE t.kind = 'registry')
-            SELECT fl.tbl || ':' || rg.row, rg.person_id, 'registry', rg.controller
+            SELECT fl.tbl || ':' || rg.row, rg.person_id, 'registry', rg.controller, NULL
             FROM read_csv(?, all_varchar = true, header = true) rg
             JOIN files fl ON fl.file = parse_filename(rg.registry_file)
                 AND fl.controller = rg.controller""",
@@ -81,13 +88,17 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict[str, Any]:
             UNION ALL
             SELECT person_id, "table" || ':' || _row FROM person_registry) p
         ON p.unique_id = t.unique_id""")
-    return {
+    result: dict[str, Any] = {
         "truth_rows": matched,
         "pairwise": _pairwise(con),
         "pairwise_leak": _pairwise(con, "WHERE kind = 'leak'"),
         "cluster": _clusters(con),
         "controllers": _controllers(con),
     }
+    exposure = _exposure(con)
+    if exposure:
+        result["exposure"] = exposure
+    return result
 
 
 def _prf(tp: float, predicted: float, actual: float) -> dict[str, float]:
@@ -153,3 +164,38 @@ def _controllers(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "extra_controller": extra,
         "in_no_registry": none,
     }
+
+
+def _exposure(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, float]]:
+    """Per element: of the persons whose leak rows truly expose it, how many would be told
+    (recall), and of those told, how many truly have it (precision). A person is told what
+    `person_exposure` holds for the predicted person holding most of their leak rows; rows
+    that reached no person (orphans, unlinked) tell nobody. Empty without per-row truth."""
+    if not table_exists(con, "person_exposure"):
+        return {}
+    vocabulary = ", ".join(f"'{e}'" for e in ELEMENTS if e != "text.free")
+    rows = con.execute(f"""
+        WITH want AS (
+            SELECT DISTINCT person_id, unnest(string_split(elements, '|')) AS element
+            FROM {TRUTH} WHERE kind = 'leak' AND elements IS NOT NULL),
+        main AS (
+            SELECT person_id, arg_max(cluster, n) AS cluster FROM (
+                SELECT person_id, cluster, count(*) AS n FROM {PRED}
+                WHERE kind = 'leak' AND NOT orphan GROUP BY 1, 2) GROUP BY 1),
+        got AS (
+            SELECT DISTINCT m.person_id, e.element FROM main m
+            JOIN person_exposure e ON e.person_id = m.cluster
+            WHERE m.person_id IN (SELECT person_id FROM want)),
+        both_ AS (
+            SELECT coalesce(w.element, g.element) AS element,
+                w.person_id IS NOT NULL AS wanted, g.person_id IS NOT NULL AS told
+            FROM want w FULL JOIN got g USING (person_id, element))
+        SELECT element, count(*) FILTER (WHERE wanted AND told),
+            count(*) FILTER (WHERE told), count(*) FILTER (WHERE wanted)
+        FROM both_ WHERE element IN ({vocabulary}) GROUP BY 1 ORDER BY 1""").fetchall()
+    out: dict[str, dict[str, float]] = {}
+    for element, tp, told, wanted in rows:
+        scores: dict[str, float] = dict(_prf(float(tp), float(told), float(wanted)))
+        del scores["f1"]
+        out[element] = {**scores, "persons": int(wanted), "told": int(told)}
+    return out

@@ -20,6 +20,7 @@ import pyarrow as pa
 from vigie.errors import InputError
 from vigie.link import standardise as std
 from vigie.workspace import quote_ident, table_exists
+from vigie.workspace.store import column_names
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +70,16 @@ def source_tables(con: duckdb.DuckDBPyConnection) -> list[SourceTable]:
     catalog = con.execute(
         "SELECT name, kind, controller, columns FROM _tables ORDER BY kind, name"
     ).fetchall()
+    # A patient's number (IPP, scan/patient_number.py) is numbered per lab system: two
+    # systems' 100001 are two people, so it is never compared as a personal id.
+    own_number = (
+        " AND recognizer IS DISTINCT FROM 'patient_number'"
+        if "recognizer" in column_names(con, "scan_columns")
+        else ""
+    )
     found = con.execute(
         "SELECT table_name, column_name, element, confidence FROM scan_columns "
-        "WHERE element IS NOT NULL"
+        f"WHERE element IS NOT NULL{own_number}"
     ).fetchall()
     by_table: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
     for table, column, element, confidence in found:

@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from vigie.progress import Progress
-from vigie.scan import exposure, fhir_paths, keys, overrides
+from vigie.scan import exposure, fhir_paths, keys, overrides, patient_number
 from vigie.scan import key_settings as key_settings_mod
 from vigie.scan.documents import document_summary, scan_documents
 from vigie.scan.profile import ColumnProfile, profile_table
@@ -77,6 +77,11 @@ def run_scan(
                 key_settings_mod.apply(con, key_settings, leak_tables)
             chosen = overrides.load(con)
             profiles, by_row = _profile_all(con, tables, chosen)
+            leak = [(p, s) for k, p, s in profiles if k == "leak"]
+            elements = {(p.table, p.column): p.element for p, _ in leak}
+            relations = keys.discover(con, elements, key_settings_mod.load(con))
+            leak = patient_number.mark(con, leak, relations)
+            profiles = [("leak", p, s) for p, s in leak] + [x for x in profiles if x[0] != "leak"]
             con.execute(_COLUMNS_DDL)
             for kind, profile, source in profiles:
                 con.execute(
@@ -96,9 +101,6 @@ def run_scan(
                         source,
                     ],
                 )
-            leak = [(p, s) for k, p, s in profiles if k == "leak"]
-            elements = {(p.table, p.column): p.element for p, _ in leak}
-            relations = keys.discover(con, elements, key_settings_mod.load(con))
             keys.record_keys(con, relations)
             rows = exposure.record_exposure(con, [p for p, _ in leak], by_row=by_row)
             documents = scan_documents(con)

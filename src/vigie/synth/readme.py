@@ -68,7 +68,9 @@ not both (both would be every row twice).
 
 - `patients` (IPP, identity, contact, blood group): one row per person and lab group,
   the identity as typed at the first visit; ~1.5 % of the persons with several requests
-  in a group were registered twice (a second IPP, the identity typed again).
+  in a group were registered twice (a second IPP, the identity typed again). The IPP, the
+  patient's number in the LIS, is `national_id.other` here (a pseudonymous identifier);
+  the same numbers in `demandes.IPP` are a reference, not an element of the request.
 - `demandes` (ID_DEMANDE = YYMMDD + a 5-digit number, IPP -> patients, ID_LABO ->
   laboratoires, sampling date, prescriber, note): one row per exam.
 - `resultats` (ID_RESULTAT, ID_DEMANDE -> demandes, CODE_ANALYSE, LIBELLE, VALEUR, UNITE):

@@ -156,7 +156,7 @@ def _patients(
     ipp: np.ndarray,
 ) -> Table:
     ctx = systems.context(facts, ex, first_exam, pop.labs, doctors)
-    columns = [("IPP", "", "int(11) NOT NULL", ipp)]
+    columns = [("IPP", "national_id.other", "int(11) NOT NULL", ipp)]  # the patient's number
     columns += [
         (name, element, _PATIENT_TYPES.get(name, _TEXT), build(ctx))
         for name, element, build in systems.LIS_PATIENTS
