@@ -140,3 +140,19 @@ def test_parquet_values_become_text(tmp_path: Path) -> None:
             ),
         ),
     ]
+
+
+def test_json_integer_longer_than_python_converts_is_kept_whole(tmp_path: Path) -> None:
+    """Python's int() refuses 4,300 digits and more (found by make fuzz); the text stays."""
+    digits, nested = "7" * 5000, "3" * 4500
+    path = tmp_path / "long.json"
+    path.write_text(f'[{{"n": {digits}, "m": [1, 2.5, {nested}]}}]')
+    [(_, columns, rows)] = collect(detect(path).read(path, noop))
+    assert columns == ["n", "m"]
+    assert rows == [(1, (digits, f'[1, 2.5, "{nested}"]'))]
+
+
+def test_parquet_column_name_not_utf8_is_one_input_error() -> None:
+    path = Path(__file__).parents[1] / "fixtures" / "fuzz" / "parquet_column_name_not_utf8.parquet"
+    with pytest.raises(InputError, match="column name in the Parquet schema is not UTF-8"):
+        collect(detect(path).read(path, noop))

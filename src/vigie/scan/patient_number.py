@@ -13,7 +13,8 @@ as `national_id.other` (recognizer `patient_number`) only where it is the patien
 
 Every other id column stays unclassified: a request or result number, a lab number, a row
 number in a table of exams, the IPP repeated in the requests (the patients row exposes it).
-A column a person set (`vigie scan --set`) is left as they set it. Link never compares
+A column a person set (`vigie scan --set`) is left as they set it, and so is a FHIR
+column decided by its path. Link never compares
 it: each system numbers its own patients, and two systems' 100001 are two people.
 """
 
@@ -30,6 +31,9 @@ from vigie.scan.profile import ColumnProfile
 from vigie.workspace.store import quote_ident
 
 RECOGNIZER = "patient_number"
+# A FHIR column decided by its path: a resource's `id` is the server's, not the lab's
+# number; a patient's IPP is an `identifier[k].value`, told by its system (fhir_systems).
+FHIR_PATH = "fhir_path"
 ELEMENT = "national_id.other"
 IDENTIFYING = frozenset(
     {
@@ -76,6 +80,7 @@ def mark(
             profile.table in people
             and profile.element is None
             and source != "override"
+            and profile.recognizer != FHIR_PATH
             and (at in referenced or named_as_patient_number(profile.column))
         ):
             example = _key_example(con, *at, declared=at in declared)

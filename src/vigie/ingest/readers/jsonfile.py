@@ -18,7 +18,20 @@ from vigie.errors import InputError
 from vigie.ingest.readers.base import BadRow, ProgressCallback, RowItem, SourceTable
 
 _CHUNK = 1 << 20
-_DECODER = json.JSONDecoder(parse_float=Decimal)
+_INT_DIGITS = 4000  # Python refuses int() of more than 4,300 digits
+
+
+def _integer(text: str) -> int | Decimal:
+    """A JSON integer; one too long for int() kept whole as a Decimal."""
+    return int(text) if len(text) <= _INT_DIGITS else Decimal(text)
+
+
+def _nested(value: Any) -> Any:
+    """A Decimal inside an array or object: a number when a float holds it, else its digits."""
+    return float(value) if abs(value.adjusted()) < 300 else str(value)
+
+
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_integer)
 
 
 def value_text(value: Any) -> str | None:
@@ -29,7 +42,7 @@ def value_text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int | Decimal):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, default=float)
+    return json.dumps(value, ensure_ascii=False, default=_nested)
 
 
 def _columns_of(objects: Iterator[Any]) -> dict[str, None]:

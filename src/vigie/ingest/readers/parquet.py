@@ -24,6 +24,8 @@ def read_parquet(path: Path, on_bytes: ProgressCallback) -> Iterator[SourceTable
     except (pa.ArrowException, OSError) as exc:
         fault = f"cannot read the Parquet file ({type(exc).__name__})"
         raise InputError(fault, path=path) from None
+    except UnicodeDecodeError:  # a column path in the footer that is not UTF-8
+        raise InputError("a column name in the Parquet schema is not UTF-8", path=path) from None
     columns = list(parquet.schema_arrow.names)
     yield SourceTable(path.stem, columns, _rows(parquet, path, on_bytes))
 
