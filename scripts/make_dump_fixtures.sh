@@ -119,22 +119,54 @@ SQL
 "${DUMP[@]}" --hex-blob labo patients >"$OUT/mysql_hex_blob.sql"
 "${DUMP[@]}" --default-character-set=latin1 labo ancien_fichier >"$OUT/mysql_latin1.sql"
 
-my_table_json() {  # $1 table -> {"columns": [...], "rows": [[...]]}, values as text
-  local t=$1 exprs first
+my_table_json() {  # $1 table [$2 database] -> {"columns": [...], "rows": [[...]]}, values as text
+  local t=$1 db=${2:-labo} exprs first
   exprs=$("${MY[@]}" -N -B -r information_schema -e "SET SESSION group_concat_max_len=1000000;
     SELECT GROUP_CONCAT(IF(data_type IN ('binary','varbinary','blob','tinyblob','mediumblob','longblob'),
       CONCAT('CASE WHEN CAST(CONVERT(\`',column_name,'\` USING utf8mb4) AS BINARY) = \`',column_name,
              '\` THEN CONVERT(\`',column_name,'\` USING utf8mb4) ELSE CONCAT(''0x'', HEX(\`',column_name,'\`)) END'),
       CONCAT('CAST(\`',column_name,'\` AS CHAR)')) ORDER BY ordinal_position SEPARATOR ', ')
-    FROM columns WHERE table_schema='labo' AND table_name='$t'")
+    FROM columns WHERE table_schema='$db' AND table_name='$t'")
   first=$("${MY[@]}" -N -B -r information_schema -e "SELECT column_name FROM columns
-    WHERE table_schema='labo' AND table_name='$t' AND ordinal_position=1")
-  "${MY[@]}" -N -B -r labo -e "SET SESSION group_concat_max_len=100000000;
+    WHERE table_schema='$db' AND table_name='$t' AND ordinal_position=1")
+  "${MY[@]}" -N -B -r "$db" -e "SET SESSION group_concat_max_len=100000000;
     SELECT JSON_OBJECT('columns', (SELECT JSON_ARRAYAGG(column_name ORDER BY ordinal_position)
-      FROM information_schema.columns WHERE table_schema='labo' AND table_name='$t'),
+      FROM information_schema.columns WHERE table_schema='$db' AND table_name='$t'),
       'rows', COALESCE((SELECT JSON_ARRAYAGG(JSON_ARRAY($exprs) ORDER BY \`$first\`) FROM \`$t\`), JSON_ARRAY()))"
 }
 for t in patients labo_examens vide ancien_fichier; do my_table_json "$t" >"$WORK/expect/my.$t.json"; done
+
+# A small LIS with declared keys (primary, unique, foreign, composite, self-referencing),
+# for the readers' key capture; expected keys come from information_schema.
+"${MY[@]}" <<'SQL'
+CREATE DATABASE lis CHARACTER SET utf8mb4;
+USE lis;
+CREATE TABLE analyses (code VARCHAR(12), version INT, libelle VARCHAR(100),
+  PRIMARY KEY (code, version));
+CREATE TABLE patients (ipp INT PRIMARY KEY, nom VARCHAR(100), nir CHAR(15) UNIQUE,
+  mere_ipp INT COMMENT 'primary key of the mother', FOREIGN KEY (mere_ipp) REFERENCES patients (ipp));
+CREATE TABLE demandes (num_demande BIGINT PRIMARY KEY, ipp INT NOT NULL, date_prelev DATETIME,
+  CONSTRAINT fk_demande_patient FOREIGN KEY (ipp) REFERENCES patients (ipp) ON DELETE CASCADE);
+CREATE TABLE resultats (id INT AUTO_INCREMENT PRIMARY KEY, num_demande BIGINT NOT NULL,
+  code VARCHAR(12), version INT, valeur VARCHAR(40),
+  FOREIGN KEY (num_demande) REFERENCES demandes (num_demande),
+  FOREIGN KEY (code, version) REFERENCES analyses (code, version));
+INSERT INTO analyses VALUES ('GLY',1,'Glycémie'),('HBA1C',2,'HbA1c (IFCC)'),('VIH',1,'Sérologie VIH');
+INSERT INTO patients VALUES (100001,'Dupont','269054958815780',NULL),(100002,'Martin',NULL,100001);
+INSERT INTO demandes VALUES (1806010001,100001,'2018-06-01 08:30:00'),(1806010002,100002,NULL);
+INSERT INTO resultats (num_demande, code, version, valeur) VALUES
+  (1806010001,'VIH',1,'Négatif'),(1806010001,'HBA1C',2,'6.1'),(1806010002,'GLY',1,NULL);
+SQL
+"${DUMP[@]}" lis >"$OUT/mysql_keys.sql"
+for t in analyses patients demandes resultats; do my_table_json "$t" lis >"$WORK/expect/my.lis.$t.json"; done
+"${MY[@]}" -N -B -r information_schema -e "SELECT tc.TABLE_NAME, tc.CONSTRAINT_TYPE,
+    GROUP_CONCAT(k.COLUMN_NAME ORDER BY k.ORDINAL_POSITION), IFNULL(MAX(k.REFERENCED_TABLE_NAME), ''),
+    IFNULL(GROUP_CONCAT(k.REFERENCED_COLUMN_NAME ORDER BY k.ORDINAL_POSITION), '')
+  FROM TABLE_CONSTRAINTS tc JOIN KEY_COLUMN_USAGE k
+    USING (CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME)
+  WHERE tc.CONSTRAINT_SCHEMA = 'lis' AND tc.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')
+  GROUP BY tc.TABLE_NAME, tc.CONSTRAINT_NAME, tc.CONSTRAINT_TYPE
+  ORDER BY tc.TABLE_NAME, tc.CONSTRAINT_NAME" >"$WORK/expect/my.lis.keys.tsv"
 
 # ---------------------------------------------------------------- PostgreSQL data
 pg -c "'CREATE DATABASE labo'"
@@ -179,12 +211,12 @@ pgdump "--rows-per-insert=3 labo" >"$OUT/pg_rows_per_insert.sql"
 pgdump "--encoding=LATIN1 -t archive.patients labo" >"$OUT/pg_latin1.sql"
 pgdump "-Fc -t public.vide labo" >"$OUT/pg_custom.dump"
 
-pg_table_json() {  # $1 schema, $2 table
-  local s=$1 t=$2 exprs first
-  exprs=$(pg "-d labo -At -c \"SELECT string_agg(format('%I::text', column_name), ', '
+pg_table_json() {  # $1 schema, $2 table [$3 database]
+  local s=$1 t=$2 db=${3:-labo} exprs first
+  exprs=$(pg "-d $db -At -c \"SELECT string_agg(format('%I::text', column_name), ', '
     ORDER BY ordinal_position) FROM information_schema.columns
     WHERE table_schema='$s' AND table_name='$t'\"")
-  first=$(pg "-d labo -At -c \"SELECT format('%I', column_name) FROM information_schema.columns
+  first=$(pg "-d $db -At -c \"SELECT format('%I', column_name) FROM information_schema.columns
     WHERE table_schema='$s' AND table_name='$t' AND ordinal_position=1\"")
   cat >"$WORK/q.sql" <<Q
 SELECT json_build_object(
@@ -194,12 +226,49 @@ SELECT json_build_object(
            FROM "$s"."$t"));
 Q
   chown postgres "$WORK/q.sql"
-  pg "-d labo -At -f $WORK/q.sql"
+  pg "-d $db -At -f $WORK/q.sql"
 }
 pg_table_json public patients >"$WORK/expect/pg.public.patients.json"
 pg_table_json public "dossier patient" >"$WORK/expect/pg.public.dossier patient.json"
 pg_table_json archive patients >"$WORK/expect/pg.archive.patients.json"
 pg_table_json public vide >"$WORK/expect/pg.public.vide.json"
+
+# The same LIS in PostgreSQL: pg_dump declares its keys after the data (ALTER TABLE ONLY ...
+# ADD CONSTRAINT), the composite one to a table of another schema.
+pg -c "'CREATE DATABASE lis'"
+cat >"$WORK/pg_lis.sql" <<'SQL'
+CREATE SCHEMA ref;
+CREATE TABLE ref.analyses (code text, version int, libelle text, PRIMARY KEY (code, version));
+CREATE TABLE public.patients (ipp int PRIMARY KEY, nom text, nir varchar(15) UNIQUE,
+  mere_ipp int REFERENCES public.patients (ipp));
+CREATE TABLE public.demandes (num_demande bigint PRIMARY KEY,
+  ipp int NOT NULL REFERENCES public.patients (ipp) ON DELETE CASCADE, date_prelev timestamp);
+CREATE TABLE public.resultats (id serial PRIMARY KEY,
+  num_demande bigint NOT NULL REFERENCES public.demandes, code text, version int, valeur text,
+  FOREIGN KEY (code, version) REFERENCES ref.analyses (code, version));
+INSERT INTO ref.analyses VALUES ('GLY',1,'Glycémie'),('HBA1C',2,'HbA1c (IFCC)'),('VIH',1,'Sérologie VIH');
+INSERT INTO public.patients VALUES (100001,'Dupont','269054958815780',NULL),(100002,'Martin',NULL,100001);
+INSERT INTO public.demandes VALUES (1806010001,100001,'2018-06-01 08:30:00'),(1806010002,100002,NULL);
+INSERT INTO public.resultats (num_demande, code, version, valeur) VALUES
+  (1806010001,'VIH',1,'Négatif'),(1806010001,'HBA1C',2,'6.1'),(1806010002,'GLY',1,NULL);
+SQL
+chown postgres "$WORK/pg_lis.sql"
+pg "-d lis -f $WORK/pg_lis.sql"
+pgdump "lis" >"$OUT/pg_keys.sql"
+pg_table_json ref analyses lis >"$WORK/expect/pg.lis.analyses.json"
+for t in patients demandes resultats; do pg_table_json public "$t" lis >"$WORK/expect/pg.lis.$t.json"; done
+cat >"$WORK/q.sql" <<'Q'
+SELECT c.conrelid::regclass::text, c.contype,
+  (SELECT string_agg(a.attname, ',' ORDER BY u.ord) FROM unnest(c.conkey) WITH ORDINALITY u(att, ord)
+     JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = u.att),
+  CASE WHEN c.confrelid = 0 THEN '' ELSE c.confrelid::regclass::text END,
+  coalesce((SELECT string_agg(a.attname, ',' ORDER BY u.ord) FROM unnest(c.confkey) WITH ORDINALITY u(att, ord)
+     JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = u.att), '')
+FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+WHERE c.contype IN ('p', 'u', 'f') AND n.nspname IN ('public', 'ref') ORDER BY 1, c.conname;
+Q
+chown postgres "$WORK/q.sql"
+pg "-d lis -At -F \"$(printf '\t')\" -f $WORK/q.sql" >"$WORK/expect/pg.lis.keys.tsv"
 
 # ---------------------------------------------------------------- expected.json
 python3 - "$WORK/expect" "$OUT/expected.json" <<'PY'
@@ -211,6 +280,7 @@ def load(name):
 def tables(pairs):  # [(name in the reader's output, source file stem)]
     return {name: load(stem) for name, stem in pairs}
 my_all = [(t, f"my.{t}") for t in ("patients", "labo_examens", "vide", "ancien_fichier")]
+LIS = ("analyses", "patients", "demandes", "resultats")
 pg_all = [("public.patients", "pg.public.patients"), ("archive.patients", "pg.archive.patients"),
           ("dossier patient", "pg.public.dossier patient"), ("vide", "pg.public.vide")]
 expected = {
@@ -225,8 +295,28 @@ expected = {
     "pg_column_inserts.sql": tables(pg_all),
     "pg_rows_per_insert.sql": tables(pg_all),
     "pg_latin1.sql": tables([("patients", "pg.archive.patients")]),
+    "mysql_keys.sql": tables([(t, f"my.lis.{t}") for t in LIS]),
+    "pg_keys.sql": tables([(t, f"pg.lis.{t}") for t in LIS]),
 }
 Path(sys.argv[2]).write_text(
     json.dumps(expected, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+# expected_keys.json: each fixture's declared keys as the live database lists them,
+# constraint by constraint: {"kind", "columns", "ref_table", "ref_columns"}.
+KINDS = {"PRIMARY KEY": "primary", "UNIQUE": "unique", "FOREIGN KEY": "foreign",
+         "p": "primary", "u": "unique", "f": "foreign"}
+def plain(name):  # the reader names a table without its schema unless two schemas share it
+    return name.split(".")[-1]
+def keys_from(tsv):  # lines: table, kind, columns, referenced table, referenced columns
+    out = {}
+    for line in (src / tsv).read_text(encoding="utf-8").splitlines():
+        table, kind, cols, ref, ref_cols = line.split("\t")
+        out.setdefault(plain(table), []).append(
+            {"kind": KINDS[kind], "columns": cols.split(","), "ref_table": plain(ref),
+             "ref_columns": ref_cols.split(",") if ref_cols else []})
+    return out
+keys = {"mysql_keys.sql": keys_from("my.lis.keys.tsv"), "pg_keys.sql": keys_from("pg.lis.keys.tsv")}
+Path(sys.argv[2]).with_name("expected_keys.json").write_text(
+    json.dumps(keys, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 PY
 ls -l "$OUT"

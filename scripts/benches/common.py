@@ -23,6 +23,7 @@ class Context:
     work: Path
     repeats: int
     large: int
+    sizes: tuple[int, ...] = ()  # the scale section's sizes (--sizes)
     cache: dict[str, Path] = field(default_factory=dict)
 
     def incident(self, persons: int, seed: int = 1) -> Path:
@@ -40,7 +41,7 @@ class Sample:
     seconds: float
     peak_mb: float
     output: str
-    cpu_seconds: float = 0.0  # user + system of the command and the children it waited for
+    cpu: float = 0.0  # user + system seconds of the command and its children
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> None:

@@ -126,7 +126,7 @@ def _notify(ws: Path, run_no: int, *options: str) -> Sample:
 
 def _row(samples: list[Sample], options: str = "") -> str:
     seconds = statistics.median(s.seconds for s in samples)
-    cpu = statistics.median(s.cpu_seconds for s in samples)
+    cpu = statistics.median(s.cpu for s in samples)
     doc = json.loads(samples[0].output)
     letters = doc["letters"]
     peak = max(s.peak_mb for s in samples)

@@ -17,6 +17,7 @@ from vigie.workspace import Workspace
 from vigie.workspace.keys import key_path
 
 MARKER = ".vigie-demo"
+DEMO_LEAD = "m.durand"  # the demo's incident lead: an account is a person's, never "admin"
 
 
 @dataclass
@@ -152,6 +153,12 @@ def _later_stages(ws: Workspace, incident: Path) -> list[tuple[str, Callable[[],
         code = _code_on_first_letter(ws)
         return {"codes": built["codes"], "bundle": built["output"], "try_code": code}
 
+    def console() -> dict[str, Any]:
+        from vigie.console.accounts import add_user
+
+        made = add_user(ws, DEMO_LEAD, "lead")
+        return {"lead": made.login, "one_time_password": made.one_time_password}
+
     return [
         ("scan", scan),
         ("link", link),
@@ -159,6 +166,7 @@ def _later_stages(ws: Workspace, incident: Path) -> list[tuple[str, Callable[[],
         ("report", report),
         ("notify", notify),
         ("portal", portal),
+        ("console", console),
     ]
 
 

@@ -20,9 +20,12 @@ class Run:
         return json.loads(self.stdout)
 
 
-def vigie(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> Run:
+def vigie(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300, stdin: str | None = None
+) -> Run:
     proc = subprocess.run(
         [sys.executable, "-m", "vigie", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,

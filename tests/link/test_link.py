@@ -46,7 +46,8 @@ def test_outputs_have_the_documented_columns(linked, keys_env) -> None:
             t: [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()]
             for t in ("person_records", "person_registry", "persons", "person_exposure")
         }
-    assert cols["person_records"] == ["person_id", "table", "_row", "probability"]
+    # DESIGN.md's four columns, then the path a row reached its person by (issue 13)
+    assert cols["person_records"] == ["person_id", "table", "_row", "probability", "via"]
     assert cols["person_registry"] == ["person_id", "controller", "table", "_row", "probability"]
     assert {"person_id", "controllers", "age_group", "deceased", "confidence"} <= set(
         cols["persons"]

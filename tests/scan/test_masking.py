@@ -67,6 +67,7 @@ LIMITS = {
     "password": 3,
     "analyte": 0,  # a lab result is health data: nothing of it shown
     "lab_value": 0,
+    "result_value": 0,
 }
 
 

@@ -25,3 +25,17 @@ def test_synth_refuses_too_few_persons(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as done:
         main(["synth", str(tmp_path / "inc"), "--persons", "3"])
     assert done.value.code != 0
+
+
+def test_synth_shape_relational_writes_the_lis_dump(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(
+            ["synth", str(tmp_path / "inc"), "--persons", "100", "--shape", "relational", "--json"]
+        )
+    assert done.value.code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["shape"] == "relational"
+    assert "leak/sil_prod.sql" in data["files"] and "truth/keys.csv" in data["files"]
+    assert data["rows_per_file"]["csv/laboratoires.csv"] == 28

@@ -79,3 +79,16 @@ def test_log_ahead_of_the_head_still_catches_removed_acknowledged_entries(
     _write(workspace, lines[:-1])
     with pytest.raises(IntegrityError, match="removed from the end"):
         workspace.verify_audit()
+
+
+def test_a_note_chains_and_moves_the_head_without_a_run(workspace: Workspace) -> None:
+    with workspace.connect() as con:
+        workspace.note("view", {"by": "m.durand", "person_id": "P1", "page": "personne"}, con)
+        runs = con.execute("SELECT count(*) FROM _runs").fetchall()[0][0]
+    assert runs == 1  # init only
+    last = audit.read_entries(workspace.audit_path)[-1]
+    assert last["verb"] == "view" and last["params"]["person_id"] == "P1"
+    assert workspace.verify_audit() == 2
+    assert workspace.audit_head() == audit.AuditHead(
+        2, audit.digest_line(workspace.audit_path.read_text().splitlines()[-1])
+    )

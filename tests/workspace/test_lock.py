@@ -124,3 +124,24 @@ def test_a_record_of_a_dead_process_is_not_believed_and_is_removed(workspace: Wo
 )
 def test_holder_pid_from_duckdbs_message(message: str, pid: int | None) -> None:
     assert lock.holder_pid(message) == pid
+
+
+def test_connect_with_wait_opens_once_the_holder_lets_go(workspace: Workspace) -> None:
+    import threading
+
+    with holding(workspace, "console", read_only=False) as child:
+        assert child.stdin is not None
+        release = threading.Timer(0.5, child.stdin.close)
+        release.start()
+        with workspace.connect(wait=30) as con:
+            assert con.execute("SELECT count(*) FROM _runs").fetchall()[0][0] >= 0
+        release.join()
+
+
+def test_connect_without_wait_is_refused_at_once(workspace: Workspace) -> None:
+    with (
+        holding(workspace, "console", read_only=False),
+        pytest.raises(lock.WorkspaceBusy),
+        workspace.connect(read_only=True),
+    ):
+        pass

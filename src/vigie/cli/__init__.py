@@ -33,6 +33,7 @@ def _register_verbs() -> None:
     # Each module adds its commands to `app`; imported here so `import vigie` stays light.
     from vigie.cli import (  # noqa: F401
         assess_verbs,
+        console_verbs,
         demo_verbs,
         ingest_verbs,
         link_verbs,

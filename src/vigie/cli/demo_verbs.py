@@ -43,7 +43,9 @@ def _text(report: DemoReport) -> str:
     lines = ["vigie demo: a synthetic incident through every stage", ""]
     for stage in report.stages:
         details = ", ".join(
-            f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in stage.summary.items()
+            f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}"
+            for k, v in stage.summary.items()
+            if k != "one_time_password"  # printed once, below, with what to do with it
         )
         lines.append(f"  {stage.stage:<10} {stage.seconds:7.1f} s   {details}")
     total = sum(s.seconds for s in report.stages)
@@ -59,5 +61,14 @@ def _text(report: DemoReport) -> str:
         lines += [
             f"portal:         vigie portal serve {portal['bundle']} --port 8080",
             f"                then open http://127.0.0.1:8080/verifier?code={portal['try_code']}",
+        ]
+    console = next((s.summary for s in report.stages if s.stage == "console"), None)
+    if console:
+        lines += [
+            f"console:        vigie console {report.workspace} --port 8081",
+            "                then open http://127.0.0.1:8081/ and log in as "
+            f"{console['lead']} with the one-time password",
+            f"                {console['one_time_password']} (shown once: you will choose a "
+            "password and enrol a TOTP app)",
         ]
     return "\n".join(lines)

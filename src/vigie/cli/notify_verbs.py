@@ -62,6 +62,15 @@ def notify() -> None:
     help="Persons whose letters are printed large: a letter reference (L01-000123) or a "
     "person_id a line, or a CSV with a letter_id or person_id column.",
 )
+@click.option("--shard", metavar="I/N", help="Render only shard I of N (docs/scale.md).")
+@click.option("--merge", is_flag=True, help="Check and record the shard folders DIR… as one issue.")
+@click.option(
+    "--make-keys",
+    is_flag=True,
+    help="Only make the keys all shards share (before copying WS to other machines).",
+)
+@click.argument("shard_dirs", nargs=-1, metavar="[DIR…]",
+                type=click.Path(file_okay=False, exists=True, path_type=Path))  # fmt: skip
 @verb
 def notify_run(
     workspace: Path,
@@ -74,6 +83,10 @@ def notify_run(
     resend: bool,
     accessible: bool,
     large_print: Path | None,
+    shard: str | None,
+    merge: bool,
+    make_keys: bool,
+    shard_dirs: tuple[Path, ...],
 ) -> Result:
     """Write a letter for every notifiable person, and the filings, under WS/out/notify/.
 
@@ -90,6 +103,8 @@ def notify_run(
       vigie notify incident --date 2021-03-01
       vigie notify run incident --template my-template --batch-size 500 --json
       vigie notify incident --large-print gros-caracteres.txt
+      vigie notify incident --date 2021-03-01 --shard 2/3   # on each of 3 machines
+      vigie notify incident --merge m1/shard-1-of-3 m2/shard-2-of-3 m3/shard-3-of-3
     """
     from vigie.notify.run import NotifyOptions, notify_workspace
 
@@ -106,6 +121,10 @@ def notify_run(
     if resend and large_print:
         raise ConfigError("--resend and --large-print: run one, then the other")
     ws = open_workspace(workspace)
+    if shard or merge or shard_dirs or make_keys:
+        from vigie.cli.notify_shards import sharded
+
+        return sharded(ws, options, shard, merge, list(shard_dirs), resend, make_keys)
     if resend:
         from vigie.notify.tracking import resend_returned
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from vigie.cli import app
 from vigie.cli._common import Result, open_workspace, verb, workspace_argument
 from vigie.scan.evaluate import ScanEvaluation, evaluate_scan
+from vigie.scan.key_settings import parse as parse_key_settings
 from vigie.scan.overrides import parse
 from vigie.scan.stage import ScanReport, run_scan
 
@@ -20,7 +22,8 @@ from vigie.scan.stage import ScanReport, run_scan
     "settings",
     multiple=True,
     metavar="TABLE.COLUMN=ELEMENT",
-    help="Force a column's element (or 'none'); kept in the workspace, audited.",
+    help="Force a column's element (or 'none'); or its relation: "
+    "TABLE.COLUMN=ref:TABLE.COLUMN (or ref:none). Kept in the workspace, audited.",
 )
 @click.option(
     "--evaluate",
@@ -30,19 +33,23 @@ from vigie.scan.stage import ScanReport, run_scan
 )
 @verb
 def scan(workspace: Path, settings: tuple[str, ...], truth: Path | None) -> Result:
-    """Classify every column of the ingested tables and record each row's exposure.
+    """Classify every column of the ingested tables, find the keys between them, and
+    record each row's exposure.
 
     Prints the inventory: per table and column the element found, the confidence, the
-    count and at most a masked example; then the totals per element and category. No
-    personal value is ever printed.
+    count and at most a masked example; then the totals per element and category, and
+    the relations between tables as a tree (patients <- demandes <- resultats): keys the
+    dump declares, and columns whose values are another table's key. No personal value
+    is ever printed.
 
     \b
     Example:
       vigie scan ws --set export_sil__patients.COL7=contact.phone
+      vigie scan ws --set resultats.NUM=ref:demandes.ID_DEMANDE
       vigie scan ws --evaluate incident/truth
     """
     ws = open_workspace(workspace)
-    report = run_scan(ws, parse(settings) if settings else None)
+    report = run_scan(ws, parse(settings) or None, parse_key_settings(settings) or None)
     data = report.as_dict()
     text = _inventory(report)
     if truth is not None:
@@ -67,6 +74,9 @@ def _inventory(report: ScanReport) -> str:
     lines += [f"    {e:<26} {n:>9,}" for e, n in report.elements.items()]
     lines += ["", "  rows exposing each category:"]
     lines += [f"    {c:<26} {n:>9,}" for c, n in report.categories.items()]
+    if report.keys:
+        lines += ["", f"  relations between tables ({len(report.keys)}):"]
+        lines += [f"    {line}" for line in key_tree(report.keys)]
     docs = report.documents
     if docs:
         lines += [
@@ -78,6 +88,43 @@ def _inventory(report: ScanReport) -> str:
     return "\n".join(lines)
 
 
+def key_tree(keys: list[dict[str, Any]]) -> list[str]:
+    """Relations as a tree from the referenced tables down: patients <- demandes <- ..."""
+    children: dict[str, list[dict[str, Any]]] = {}
+    for k in keys:
+        children.setdefault(k["ref_table"], []).append(k)
+    referencing = {k["table"] for k in keys}
+    # The table most referenced first (patients before a labs table), then by name.
+    weight = {t: -sum(k["values"] for k in kids) for t, kids in children.items()}
+    roots = sorted((t for t in children if t not in referencing), key=lambda t: (weight[t], t))
+    roots = roots or sorted(children)
+    lines: list[str] = []
+    shown: set[str] = set()
+
+    def walk(table: str, prefix: str, seen: frozenset[str]) -> None:
+        shown.add(table)
+        kids = sorted(children.get(table, []), key=lambda k: (k["table"], k["column"]))
+        for i, k in enumerate(kids):
+            last = i == len(kids) - 1
+            how = {"set": "set by a person"}.get(k["source"], k["source"])
+            orphans = f", {k['orphans']:,} orphans" if k["orphans"] else ""
+            again = (
+                " [its relations above]" if k["table"] in shown and children.get(k["table"]) else ""
+            )
+            lines.append(
+                f"{prefix}{'└─' if last else '├─'} {k['table']}.{k['column']} -> "
+                f"{k['ref_column']}  ({how}; {k['coverage']:.1%} of its values found"
+                f"{orphans}){again}"
+            )
+            if k["table"] not in seen and not again:
+                walk(k["table"], prefix + ("   " if last else "│  "), seen | {k["table"]})
+
+    for root in roots:
+        lines.append(root)
+        walk(root, "", frozenset({root}))
+    return lines
+
+
 def _evaluation_text(evaluation: ScanEvaluation) -> str:
     lines = [
         f"evaluation against ground truth: columns {evaluation.columns_correct}/"
@@ -87,6 +134,14 @@ def _evaluation_text(evaluation: ScanEvaluation) -> str:
         f"  column {e['table']}.{e['column']}: expected {e['expected']}, found {e['found']}"
         for e in evaluation.column_errors
     ]
+    if evaluation.keys is not None:
+        k = evaluation.keys
+        lines.append(
+            f"  relations: {k.correct} of {k.expected} expected found, {k.found} found "
+            f"(precision {k.precision:.4f}, recall {k.recall:.4f})"
+        )
+        lines += [f"    missing {' -> '.join(m)}" for m in k.missing]
+        lines += [f"    not expected {' -> '.join(m)}" for m in k.spurious]
     lines.append(f"  {'element':<26} {'precision':>9} {'recall':>7}")
     for element, score in sorted(evaluation.elements.items()):
         lines.append(f"  {element:<26} {score.precision:>9.4f} {score.recall:>7.4f}")

@@ -49,7 +49,7 @@ def _file_dict(load: FileLoad) -> dict[str, Any]:
         "rows_stored": load.rows_stored,
         "rows_quarantined": load.rows_quarantined,
         "skipped": load.skipped,
-        "tables": [{"name": t.name, "rows": t.rows} for t in load.tables],
+        "tables": [_table_dict(t) for t in load.tables],
     }
     if load.controller is not None:
         doc["controller"] = load.controller
@@ -61,6 +61,14 @@ def _file_dict(load: FileLoad) -> dict[str, Any]:
     ]
     if renamed:
         doc["columns_renamed"] = renamed
+    return doc
+
+
+def _table_dict(table: TableLoad) -> dict[str, Any]:
+    """A table of `ingest --json`; `keys` only when the file declares some (SQL dumps)."""
+    doc: dict[str, Any] = {"name": table.name, "rows": table.rows}
+    if table.keys:
+        doc["keys"] = [k.as_dict() for k in table.keys]
     return doc
 
 
@@ -149,6 +157,9 @@ def _one_file(
             TableLoad(n, "", [], [], rows)
             for n, rows in catalog.file_tables(con, digest, kind, controller)
         ] or (stored_tables(load) if load.format in DOCUMENT_FORMATS else [])
+        keys = catalog.file_keys(con, digest)
+        for table in load.tables:
+            table.keys = [k for k in keys if k.table == table.name]
         return load
     base = slug(path.stem) if kind == "leak" else f"registry__{slug(controller or 'unknown')}"
     size = path.stat().st_size

@@ -16,6 +16,11 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS _tables (
         name VARCHAR, digest VARCHAR, source_table VARCHAR, kind VARCHAR,
         controller VARCHAR, rows BIGINT, columns JSON)""",
+    # Keys a file declares (SQL dumps): store names; ref_table NULL when the referenced
+    # table is not in the file (ref_source then says which one it was).
+    """CREATE TABLE IF NOT EXISTS _keys (
+        name VARCHAR, digest VARCHAR, kind VARCHAR, columns JSON, ref_table VARCHAR,
+        ref_columns JSON, constraint_name VARCHAR, ref_source VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS _quarantine (
         _source VARCHAR, source_table VARCHAR, _row BIGINT, reason VARCHAR, raw VARCHAR)""",
     """CREATE OR REPLACE VIEW _registries AS
@@ -100,6 +105,63 @@ def add_table(
         "INSERT INTO _tables VALUES (?, ?, ?, ?, ?, ?, ?)",
         [name, digest, source_table, kind, controller, rows, json.dumps(columns)],
     )
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """A declared key in store names (see `_keys`)."""
+
+    table: str
+    kind: str  # primary | unique | foreign
+    columns: list[str]
+    ref_table: str | None = None
+    ref_columns: list[str] | None = None
+    constraint_name: str = ""
+    ref_source: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"kind": self.kind, "columns": self.columns}
+        if self.kind == "foreign":
+            doc["ref_table"] = self.ref_table
+            doc["ref_columns"] = self.ref_columns
+        return doc
+
+
+def add_key(con: duckdb.DuckDBPyConnection, digest: str, key: KeyEntry) -> None:
+    con.execute(
+        "INSERT INTO _keys VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            key.table,
+            digest,
+            key.kind,
+            json.dumps(key.columns),
+            key.ref_table,
+            None if key.ref_columns is None else json.dumps(key.ref_columns),
+            key.constraint_name,
+            key.ref_source,
+        ],
+    )
+
+
+def file_keys(con: duckdb.DuckDBPyConnection, digest: str) -> list[KeyEntry]:
+    """The keys a file declared, in the order they were stored."""
+    rows = con.execute(
+        "SELECT name, kind, columns, ref_table, ref_columns, constraint_name, ref_source "
+        "FROM _keys WHERE digest = ? ORDER BY rowid",
+        [digest],
+    ).fetchall()
+    return [
+        KeyEntry(
+            r[0],
+            r[1],
+            json.loads(r[2]),
+            r[3],
+            None if r[4] is None else json.loads(r[4]),
+            r[5],
+            r[6],
+        )
+        for r in rows
+    ]
 
 
 def as_dict(entry: FileEntry) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,16 @@ from vigie.errors import InputError
 from vigie.ingest import catalog
 from vigie.ingest.formats import Detected
 from vigie.ingest.naming import Renamed, column_names, slug, unique_name
-from vigie.ingest.readers.base import BadRow, ProgressCallback, RowItem, SourceTable
+from vigie.ingest.readers.base import (
+    BadRow,
+    DeclaredKey,
+    ProgressCallback,
+    RowItem,
+    SourceTable,
+)
 from vigie.workspace import quote_ident, table_names
 
+log = logging.getLogger(__name__)
 BATCH_ROWS = 10_000
 BATCH_CELLS = 400_000  # wide tables get shorter batches, so memory stays bounded
 # DuckDB keeps a transaction's new rows cached up to its memory limit; a file is one
@@ -40,6 +48,9 @@ class TableLoad:
     columns: list[str]
     renamed: list[Renamed]
     rows: int = 0
+    source_columns: list[str] = field(default_factory=list)  # as the file names them
+    declared: list[DeclaredKey] = field(default_factory=list)  # from the reader, file names
+    keys: list[catalog.KeyEntry] = field(default_factory=list)  # resolved to store names
 
 
 @dataclass
@@ -115,7 +126,8 @@ class _Loader:
         self._memory_for(len(columns) + 2)
         ddl = ", ".join(f"{quote_ident(c)} VARCHAR" for c in columns)
         self.con.execute(f"CREATE TABLE {quote_ident(name)} ({ddl}, _source VARCHAR, _row BIGINT)")
-        table = TableLoad(name, source.name, columns, renamed)
+        table = TableLoad(name, source.name, columns, renamed, 0, list(source.columns))
+        table.declared = source.keys  # the reader may add to it until it ends
         self.by_source[source.name] = table
         self.load.tables.append(table)
         return table
@@ -200,6 +212,10 @@ class _Loader:
                 )
                 table.name = plain
         for table in load.tables:
+            table.keys = [k for d in table.declared if (k := self._resolve(table, d))]
+            for key in table.keys:
+                catalog.add_key(self.con, load.digest, key)
+        for table in load.tables:
             catalog.add_table(
                 self.con,
                 table.name,
@@ -211,6 +227,40 @@ class _Loader:
                 table.columns,
             )
         record_file(self.con, load, size)
+
+    def _resolve(self, table: TableLoad, key: DeclaredKey) -> catalog.KeyEntry | None:
+        """A declared key in store names; None when it names a column the table lacks."""
+        columns = _store_columns(table, key.columns)
+        if columns is None:
+            log.info("a key of %s names a column it does not have; ignored", table.name)
+            return None
+        if key.kind != "foreign":
+            return catalog.KeyEntry(table.name, key.kind, columns, constraint_name=key.name)
+        source = f"{key.ref_schema}.{key.ref_table}" if key.ref_schema else key.ref_table
+        ref = self.by_source.get(source) or self.by_source.get(key.ref_table)
+        ref_columns: list[str] | None = None
+        if ref is not None:
+            wanted = key.ref_columns or next(
+                (d.columns for d in ref.declared if d.kind == "primary"), ()
+            )
+            ref_columns = _store_columns(ref, wanted) if wanted else None
+        return catalog.KeyEntry(
+            table.name,
+            "foreign",
+            columns,
+            ref.name if ref is not None and ref_columns else None,
+            ref_columns,
+            key.name,
+            source,
+        )
+
+
+def _store_columns(table: TableLoad, names: tuple[str, ...]) -> list[str] | None:
+    """Store names of columns the file names (a renamed header keeps its position)."""
+    try:
+        return [table.columns[table.source_columns.index(n)] for n in names]
+    except ValueError:
+        return None
 
 
 _LIN = ("_source", "_row")

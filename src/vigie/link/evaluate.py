@@ -1,8 +1,9 @@
 """Measure a link run against ground truth (synth's truth/ folder, or the same format).
 
-Truth files: `leak_rows.csv` (file, table, row, person_id) and `registry_links.csv`
-(person_id, controller, registry_file, row). Figures: pairwise and cluster precision,
-recall and F1, and how well each person's set of controllers was found.
+Truth files: `leak_rows.csv` (file, table, row, person_id; `file` may sit in a folder,
+`csv/patients.csv`) and `registry_links.csv` (person_id, controller, registry_file, row).
+Figures: pairwise and cluster precision, recall and F1, and how well each person's set
+of controllers was found.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import duckdb
 
 from vigie.errors import InputError
+from vigie.workspace import table_exists
 
 TRUTH = "memory.main.link_truth"
 PRED = "memory.main.link_pred"
@@ -34,7 +36,7 @@ def load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> int:
         lk AS (SELECT * FROM read_csv(?, all_varchar = true, header = true))
         SELECT DISTINCT fl.tbl || ':' || lk.row AS unique_id, lk.person_id, 'leak' AS kind,
                NULL::VARCHAR AS controller
-        FROM lk JOIN files fl ON fl.kind = 'leak' AND fl.file = lk.file
+        FROM lk JOIN files fl ON fl.kind = 'leak' AND fl.file = parse_filename(lk.file)
             AND (fl.source_table = lk."table" OR fl.n = 1)""",
         [str(leak)],
     )
@@ -63,9 +65,17 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict[str, Any]:
         raise InputError(
             "no truth row matches a stored table (wrong truth folder?)", path=truth_dir
         )
+    # Orphans (rows reaching no person through keys, link/through_keys.py) are no person:
+    # they count against the recall of their true person, not as persons of their own.
+    orphans = (
+        """SELECT "table" || ':' || _row FROM record_orphans"""
+        if table_exists(con, "record_orphans")
+        else "SELECT NULL::VARCHAR WHERE false"
+    )
     con.execute(f"""
         CREATE OR REPLACE TABLE {PRED} AS
-        SELECT t.unique_id, t.person_id, t.kind, coalesce(p.person_id, t.unique_id) AS cluster
+        SELECT t.unique_id, t.person_id, t.kind, coalesce(p.person_id, t.unique_id) AS cluster,
+            t.unique_id IN ({orphans}) AS orphan
         FROM {TRUTH} t LEFT JOIN (
             SELECT person_id, "table" || ':' || _row AS unique_id FROM person_records
             UNION ALL
@@ -102,7 +112,8 @@ def _clusters(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """A person found when the leak rows of a predicted person are exactly theirs."""
     rows = con.execute(f"""
         WITH leak AS (SELECT * FROM {PRED} WHERE kind = 'leak'),
-        pred AS (SELECT cluster, list_sort(list(unique_id)) AS ids FROM leak GROUP BY 1),
+        pred AS (SELECT cluster, list_sort(list(unique_id)) AS ids FROM leak
+            WHERE NOT orphan GROUP BY 1),
         truth AS (SELECT person_id, list_sort(list(unique_id)) AS ids FROM leak GROUP BY 1)
         SELECT (SELECT count(*) FROM pred JOIN truth USING (ids)),
                (SELECT count(*) FROM pred), (SELECT count(*) FROM truth)""").fetchall()[0]

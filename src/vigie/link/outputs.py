@@ -3,7 +3,9 @@
 - `persons`: one row per affected person (a cluster holding at least one leak row):
   best current identity and address (from a registry when linked, else from the latest
   leak row, with its source), controllers, age group, deceased flag, link confidence.
-- `person_records (person_id, table, _row, probability)`: leak row -> person.
+- `person_records (person_id, table, _row, probability, via)`: leak row -> person; rows
+  with no identity of their own reached through keys (`via` says how, see
+  through_keys.py), and `record_orphans` for those that reach no person.
 - `person_registry (person_id, controller, table, _row, probability)`.
 - `person_exposure (person_id, element)`: union of scan_exposure over the person's rows.
 - `link_review`: the queue of pairs for people to decide (see decide.py).
@@ -17,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from vigie.link import through_keys
 from vigie.link.decide import CLUSTERS, EDGES, REVIEW
 from vigie.link.records import record_key
 from vigie.workspace import table_exists, transaction
@@ -90,16 +93,32 @@ def write_outputs(
     *,
     reference_date: date,
     model_row: dict[str, Any],
-) -> None:
-    """Replace persons, person_records, person_registry, person_exposure and the queue."""
+) -> dict[str, int]:
+    """Replace persons, person_records, person_registry, person_exposure and the queue.
+
+    Returns the rows reached through keys and the orphans (through_keys.extend_records).
+    """
     con.execute(f"CREATE OR REPLACE TABLE {MEMBERS} AS {_members_sql(records_table)}")
     has_exposure = table_exists(con, "scan_exposure")
     with transaction(con):
         con.execute(f"CREATE OR REPLACE TABLE persons AS {_persons_sql(reference_date)}")
         con.execute(
             'CREATE OR REPLACE TABLE person_records AS SELECT person_id, tbl AS "table", '
-            f"row_no AS _row, probability FROM {MEMBERS} WHERE kind = 'leak' "
-            "ORDER BY person_id, tbl, row_no"
+            f"row_no AS _row, probability, NULL::VARCHAR AS via FROM {MEMBERS} "
+            "WHERE kind = 'leak'"
+        )
+        reached = through_keys.extend_records(con)
+        con.execute(
+            "CREATE OR REPLACE TABLE person_records AS SELECT * FROM person_records "
+            'ORDER BY person_id, "table", _row'
+        )
+        # a relational leak dates its requests, not its patients
+        con.execute(
+            "UPDATE persons SET first_exam = least(first_exam, c.first), "
+            "last_exam = greatest(last_exam, c.last) FROM (SELECT person_id, "
+            "min(exam_date) AS first, max(exam_date) AS last FROM "
+            f"({through_keys.child_exams_sql(con)}) GROUP BY 1) c "
+            "WHERE persons.person_id = c.person_id"
         )
         con.execute(
             "CREATE OR REPLACE TABLE person_registry AS SELECT person_id, controller, "
@@ -130,3 +149,4 @@ def write_outputs(
                     json.dumps(model_row["settings"], default=str),
                 ],
             )
+    return reached

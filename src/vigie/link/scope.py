@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from vigie.errors import InputError
+from vigie.link.through_keys import child_exams_sql
 
 
 def parse_period(text: str | None) -> tuple[date, date] | None:
@@ -81,9 +82,13 @@ def _period(
 ) -> dict[str, Any]:
     """Persons with at least one exam in the period, overall and per controller."""
     first, last = period
+    # exams dated by the person's rows, and by rows reached through keys (outputs.py)
+    dated = (
+        f"SELECT person_id, exam_date FROM {members} WHERE kind = 'leak' "
+        f"UNION ALL {child_exams_sql(con)}"
+    )
     in_period = (
-        f"SELECT DISTINCT person_id FROM {members} WHERE kind = 'leak' "
-        "AND CAST(exam_date AS DATE) BETWEEN ? AND ?"
+        f"SELECT DISTINCT person_id FROM ({dated}) WHERE CAST(exam_date AS DATE) BETWEEN ? AND ?"
     )
     total = con.execute(f"SELECT count(*) FROM ({in_period})", [first, last]).fetchall()[0][0]
     per_controller = _counts(

@@ -70,7 +70,11 @@ def address_hash(lines: tuple[str, ...] | list[str]) -> str:
     return hashlib.sha256("\n".join(lines[start:]).encode("utf-8")).hexdigest()[:32]
 
 
-def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str, Any]:
+def _compose(
+    spec: IssueSpec, planned: list[Planned], secret: bytes, numbers: list[int] | None = None
+) -> dict[str, Any]:
+    """Ids, codes, texts and rows of the letters; `numbers`: the letter numbers when they
+    are not 1, 2, 3... (a shard's, vigie.notify.shards)."""
     parts = letters.PartTable()
     shared: dict[tuple[Any, ...], dict[str, int]] = {}
     counts = {False: 0, True: 0}  # letters so far: standard, large print
@@ -101,7 +105,7 @@ def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str
                                dpo=dpo, inc=spec.inc)  # fmt: skip
             shared[key] = {k: parts.add(k, v) for k, v in full.parts.items()}
         large = person.person_id in spec.large_print
-        lid, code = letter_id(spec.issue, seq), codes.new_code()
+        lid, code = letter_id(spec.issue, numbers[seq - 1] if numbers else seq), codes.new_code()
         live.append({**text.live, "id": lid, "code": code, "parts": shared[key]})
         code_rows.append((codes.code_hash(secret, code), lid, sender, spec.inc.letter_date))
         n, counts[large] = counts[large], counts[large] + 1

@@ -13,6 +13,7 @@ import logging
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -79,9 +80,23 @@ def route_name(path: str) -> str:
 
 
 class Guard:
-    def __init__(self, app: ASGIApp, rate: int = 60) -> None:
+    """Rate limits on the `limited` path prefixes, headers on every response, and one log
+    line per request naming its route (`route_name`), never its path or query."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        rate: int = 60,
+        *,
+        limited: tuple[str, ...] = LIMITED,
+        route_name: Callable[[str], str] = route_name,
+        log: logging.Logger = log,
+    ) -> None:
         self.app = app
         self.buckets = Buckets(rate)
+        self.limited = limited
+        self.route_name = route_name
+        self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,13 +114,16 @@ class Guard:
 
         path = scope.get("path", "")
         client = (scope.get("client") or ("?", 0))[0]
-        wait = self.buckets.take(client, time.monotonic()) if path.startswith(LIMITED) else 0
+        limited = self.limited and path.startswith(self.limited)
+        wait = self.buckets.take(client, time.monotonic()) if limited else 0
         if wait:
             await _too_many(path, wait, send_guarded)
         else:
             await self.app(scope, receive, send_guarded)
         took = (time.perf_counter() - started) * 1000
-        log.info("%s %s %d %.1fms", scope.get("method"), route_name(path), status["code"], took)
+        self.log.info(
+            "%s %s %d %.1fms", scope.get("method"), self.route_name(path), status["code"], took
+        )
 
 
 async def _too_many(path: str, wait: float, send: Any) -> None:

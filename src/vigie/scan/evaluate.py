@@ -32,18 +32,55 @@ class ElementScore:
 
 
 @dataclass
+class KeyScore:
+    """Relations found by scan against truth/keys.csv (foreign keys of the ingested tables)."""
+
+    expected: int = 0
+    found: int = 0
+    correct: int = 0
+    missing: list[tuple[str, str]] = field(default_factory=list)  # ("T.C", "T2.C2")
+    spurious: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.expected if self.expected else 1.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "expected": self.expected,
+            "found": self.found,
+            "correct": self.correct,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "missing": [list(m) for m in self.missing],
+            "not_expected": [list(s) for s in self.spurious],
+        }
+
+
+@dataclass
 class ScanEvaluation:
     columns_total: int = 0
     columns_correct: int = 0
     column_errors: list[dict[str, Any]] = field(default_factory=list)
     elements: dict[str, ElementScore] = field(default_factory=dict)
     rows: int = 0
+    keys: KeyScore | None = None  # when the truth has keys.csv (the relational shape)
 
     @property
     def column_accuracy(self) -> float:
         return self.columns_correct / self.columns_total if self.columns_total else 1.0
 
     def as_dict(self) -> dict[str, Any]:
+        doc = self._as_dict()
+        if self.keys is not None:
+            doc["keys"] = self.keys.as_dict()
+        return doc
+
+    def _as_dict(self) -> dict[str, Any]:
         return {
             "columns": {
                 "total": self.columns_total,
@@ -75,7 +112,41 @@ def evaluate_scan(ws: Workspace, truth_dir: Path) -> ScanEvaluation:
         tables = _leak_tables(con)
         _compare_columns(con, tables, columns_csv, result)
         _compare_rows(con, tables, rows_csv, result)
+        if (truth_dir / "keys.csv").is_file():
+            result.keys = _compare_keys(con, tables, truth_dir / "keys.csv")
     return result
+
+
+def _table(tables: dict[tuple[str, str], str], file: str, table: str) -> str | None:
+    """The store table of a truth (file, table); truth files may sit in folders (csv/...)."""
+    return tables.get((Path(file).name, table))
+
+
+def _compare_keys(
+    con: duckdb.DuckDBPyConnection, tables: dict[tuple[str, str], str], truth: Path
+) -> KeyScore:
+    expected = set()
+    with truth.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            child = _table(tables, row["file"], row["table"])
+            parent = _table(tables, row["ref_file"], row["ref_table"])
+            if row["kind"] == "foreign" and child and parent:
+                expected.add((f"{child}.{row['column']}", f"{parent}.{row['ref_column']}"))
+    ingested = set(tables.values())
+    try:
+        rows = con.execute(
+            "SELECT table_name, column_name, ref_table, ref_column FROM scan_keys"
+        ).fetchall()
+    except duckdb.CatalogException:  # scanned before keys were found
+        rows = []
+    found = {(f"{r[0]}.{r[1]}", f"{r[2]}.{r[3]}") for r in rows if r[0] in ingested}
+    return KeyScore(
+        len(expected),
+        len(found),
+        len(expected & found),
+        sorted(expected - found),
+        sorted(found - expected),
+    )
 
 
 def _leak_tables(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
@@ -108,7 +179,7 @@ def _compare_columns(
     }
     with truth.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            table = tables.get((row["file"], row["table"]))
+            table = _table(tables, row["file"], row["table"])
             if table is None:
                 continue
             expected = row["element"] or None
@@ -135,7 +206,7 @@ def _compare_rows(
         exposure[(table, row)].add(element)
     with truth.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            table = tables.get((row["file"], row["table"]))
+            table = _table(tables, row["file"], row["table"])
             if table is None:
                 continue
             result.rows += 1

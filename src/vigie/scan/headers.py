@@ -43,6 +43,23 @@ FREE_TEXT_HINTS = frozenset(
         "COMPTE_RENDU",
     }
 )
+# The label of a lab test in a results table ("Sérologie VIH 1/2", "TSH"): free text read
+# with the health lexicon however short it is (a label alone can expose HIV or pregnancy).
+LABEL_HINTS = frozenset(
+    {
+        "LIBELLE",
+        "LIBELLE_ANALYSE",
+        "LIBELLE_EXAMEN",
+        "LIBELLE_TEST",
+        "LIBELLE_RESULTAT",
+        "INTITULE",
+        "INTITULE_ANALYSE",
+        "NOM_ANALYSE",
+        "NOM_EXAMEN",
+        "ANALYTE",
+        "TEST_NAME",
+    }
+)
 NOT_PERSONAL_DATE_HINTS = frozenset(
     {
         "DATE_MAJ",
@@ -109,8 +126,13 @@ def is_exam_date(header: str) -> bool:
 
 
 def is_free_text(header: str) -> bool:
-    """COMMENTAIRE, OBSERVATIONS, notes..."""
-    return _matches(header, FREE_TEXT_HINTS)
+    """COMMENTAIRE, OBSERVATIONS, notes... and the label of a lab test."""
+    return _matches(header, FREE_TEXT_HINTS) or is_label(header)
+
+
+def is_label(header: str) -> bool:
+    """LIBELLE, LIBELLE_ANALYSE, INTITULE...: a lab test's label, short free text."""
+    return _matches(header, LABEL_HINTS)
 
 
 def is_non_personal_date(header: str) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import replace
 import duckdb
 
 from vigie.errors import ConfigError
+from vigie.scan.key_settings import is_key_setting
 from vigie.scan.profile import ColumnProfile
 from vigie.vocabulary import ELEMENTS
 from vigie.workspace.store import column_names
@@ -19,6 +20,8 @@ def parse(settings: tuple[str, ...]) -> dict[str, str | None]:
     parsed: dict[str, str | None] = {}
     problems: list[str] = []
     for item in settings:
+        if is_key_setting(item):
+            continue  # a relation: key_settings.parse reads it
         target, sep, element = item.partition("=")
         if not sep or "." not in target:
             problems.append(f"'{item}': expected TABLE.COLUMN=element")

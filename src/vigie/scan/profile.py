@@ -15,7 +15,7 @@ Decision rules (thresholds below, documented in docs/recognizers.md):
 4. Dates become `care.exam` with an exam header (DATE_PRELEV...) or, without a birth
    header, when their years are recent and narrow (birth dates span decades).
 5. Long, wordy values with no eligible recognizer (or a COMMENTAIRE-like header) are
-   `text.free`.
+   `text.free`; so is a lab test's label (LIBELLE, INTITULE...), however short.
 """
 
 from __future__ import annotations
@@ -151,7 +151,8 @@ def _free_text(table: str, column: str, values: list[str], total: int) -> Column
     """Wordy values written as sentences (lowercase words), or a COMMENTAIRE-like header."""
     words = sum(len(v.split()) for v in values) / len(values)
     prose = sum(1 for v in values if _LOWER_WORD.search(v)) / len(values)
-    hinted = headers.is_free_text(column) and words >= 1.2
+    # A test's label may be one word ("TSH", "Ferritine"); other hinted notes have more.
+    hinted = headers.is_free_text(column) and (words >= 1.2 or headers.is_label(column))
     if not hinted and (words < FREE_TEXT_WORDS or prose < FREE_TEXT_PROSE):
         return None
     longest = max(values, key=len)
@@ -188,8 +189,10 @@ def profile_column(
     best = choose(score_all(all_recognizers(), distinct, hints))
     free_header = headers.is_free_text(column)
     if best is None or free_header:
-        # a column whose header names a structured kind is never free text (ADDRESS_2)
-        text = _free_text(table, column, sample, total) if free_header or not hints else None
+        # a column whose header names a structured kind is never free text (ADDRESS_2);
+        # a RESULTAT column of sentences is (the lab result recognizers fit short values)
+        structured = hints - {"result_value", "lab_value"}
+        text = _free_text(table, column, sample, total) if free_header or not structured else None
         if text is not None:
             return text
         if best is None:

@@ -10,7 +10,8 @@ from typing import Any
 import duckdb
 
 from vigie.progress import Progress
-from vigie.scan import exposure, overrides
+from vigie.scan import exposure, keys, overrides
+from vigie.scan import key_settings as key_settings_mod
 from vigie.scan.documents import document_summary, scan_documents
 from vigie.scan.profile import ColumnProfile, profile_table
 from vigie.scan.sampling import column_totals, data_columns, row_sample
@@ -35,6 +36,7 @@ class ScanReport:
     rows: int = 0
     seconds: float = 0.0
     documents: dict[str, Any] = field(default_factory=dict)
+    keys: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,12 +45,21 @@ class ScanReport:
             "categories": self.categories,
             "rows": self.rows,
             "documents": self.documents,
+            "keys": self.keys,
             "seconds": round(self.seconds, 2),
         }
 
 
-def run_scan(ws: Workspace, settings: dict[str, str | None] | None = None) -> ScanReport:
-    """Profile every ingested table, apply overrides, store columns and exposures."""
+def run_scan(
+    ws: Workspace,
+    settings: dict[str, str | None] | None = None,
+    key_settings: dict[str, str | None] | None = None,
+) -> ScanReport:
+    """Profile every ingested table, apply overrides, store columns, keys and exposures.
+
+    `settings`: {"TABLE.COLUMN": element or None}; `key_settings`: {"TABLE.COLUMN":
+    "TABLE.COLUMN" referenced, or None to remove the column's relation} (vigie.scan.keys).
+    """
     started = time.monotonic()
     with ws.connect() as con:
         tables = _tables(con)
@@ -58,8 +69,12 @@ def run_scan(ws: Workspace, settings: dict[str, str | None] | None = None) -> Sc
             raise StoreError(f"{ws.path}: nothing ingested yet; run `vigie ingest` first")
         with transaction(con):
             overrides.ensure(con)
+            key_settings_mod.ensure(con)
             if settings:
                 overrides.apply(con, settings, {t for t, _ in tables})
+            if key_settings:
+                leak_tables = {t for t, kind in tables if kind == "leak"}
+                key_settings_mod.apply(con, key_settings, leak_tables)
             chosen = overrides.load(con)
             profiles = _profile_all(con, tables, chosen)
             con.execute(_COLUMNS_DDL)
@@ -82,16 +97,24 @@ def run_scan(ws: Workspace, settings: dict[str, str | None] | None = None) -> Sc
                     ],
                 )
             leak = [(p, s) for k, p, s in profiles if k == "leak"]
+            elements = {(p.table, p.column): p.element for p, _ in leak}
+            relations = keys.discover(con, elements, key_settings_mod.load(con))
+            keys.record_keys(con, relations)
             rows = exposure.record_exposure(con, [p for p, _ in leak])
             documents = scan_documents(con)
         report = _report(con, rows)
         report.documents = document_summary(con) if documents else {}
+        report.keys = [r.as_dict() for r in relations]
     report.seconds = time.monotonic() - started
+    params: dict[str, Any] = {"overrides": dict(settings or {})}
+    if key_settings:
+        params["key_overrides"] = dict(key_settings)
     ws.record(
         "scan",
-        {"overrides": {k: v for k, v in (settings or {}).items()}},
+        params,
         {
             "tables": len(tables),
+            "keys": len(report.keys),
             "columns": len(report.columns),
             "rows": rows,
             "documents": documents,

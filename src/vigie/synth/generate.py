@@ -15,8 +15,17 @@ import yaml
 from vigie.errors import InputError
 from vigie.progress import Progress
 from vigie.synth import exams as exams_mod
-from vigie.synth import leak_writers, population, registries, systems, truth, variation
-from vigie.synth.readme import TRUTH_README
+from vigie.synth import (
+    labs,
+    leak_writers,
+    population,
+    registries,
+    relational,
+    systems,
+    truth,
+    variation,
+)
+from vigie.synth.readme import RELATIONAL_README, TRUTH_README
 
 SQL_TYPES = {
     "ID_EXAMEN": "int(11) NOT NULL AUTO_INCREMENT",
@@ -41,6 +50,10 @@ class SynthSummary:
     registries: int = 0
     files: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    shape: str = "flat"
+
+
+SHAPES = ("flat", "relational")
 
 
 def generate(
@@ -49,14 +62,20 @@ def generate(
     seed: int,
     progress: bool = True,
     leak_share: float = population.LEAK_SHARE,
+    shape: str = "flat",
 ) -> SynthSummary:
     """Write a synthetic incident of `persons` leaked patients under `out` (same seed, same bytes).
 
     The labs' registries also hold patients who are not in the leak (1 - `leak_share` of
     them, ~22 % by default; a lower share makes larger registries, for benchmarks).
+    `shape`: `flat` (four lab systems' exports, one row per exam with its identity) or
+    `relational` (the same people and exams as a LIS dump of patients, requests and
+    results joined by keys, and its CSV export; see vigie.synth.relational).
     """
     if persons < 10:
         raise InputError("--persons must be at least 10", path=out)
+    if shape not in SHAPES:
+        raise InputError(f"--shape must be one of {', '.join(SHAPES)}", path=out)
     start = time.monotonic()
     for sub in ("leak", "registries", "truth"):
         (out / sub).mkdir(parents=True, exist_ok=True)
@@ -70,12 +89,22 @@ def generate(
         facts = variation.build(np.random.default_rng(seeds[3]), pop, ex)
         bar.advance()
         summary = SynthSummary(str(out), seed, int(pop.in_leak.sum()), len(pop), len(ex))
-        masks, worker = _write_leak(out, pop, ex, facts, doctors, summary, bar)
+        summary.shape = shape
+        worker = None
+        if shape == "flat":
+            masks, worker = _write_leak(out, pop, ex, facts, doctors, summary, bar)
+            row_person = ex.person
+        else:
+            lis = relational.build(np.random.default_rng(seeds[5]), pop, ex, facts, doctors)
+            summary.rows_per_file = relational.write(out, lis, pop)
+            row_person, masks = relational.person_masks(lis)
+            bar.advance(4)
         links = _write_registries(np.random.default_rng(seeds[4]), out, pop, ex, summary)
         bar.advance()
-        _write_persons(out, pop, ex, masks)
+        _write_persons(out, pop, ex, row_person, masks)
         _write_incident(out / "incident.yaml", pop)
-        (out / "truth" / "README.md").write_text(TRUTH_README, encoding="utf-8")
+        readme = TRUTH_README if shape == "flat" else TRUTH_README + RELATIONAL_README
+        (out / "truth" / "README.md").write_text(readme, encoding="utf-8")
         truth.write_csv(
             out / "truth" / "registry_links.csv",
             ["person_id", "controller", "registry_file", "row", "patient_id"],
@@ -138,7 +167,7 @@ def _write_leak(
         if k == 2:
             worker = _start(leak_writers.write_xlsx, path, names, arrays)
         elif k == 0:
-            labs_table = _labs_table(pop)
+            labs_table = labs.labs_table(pop.labs)
             tw.columns += [[system.file, "laboratoires", n, ""] for n in labs_table[1]]
             leak_writers.write_sql(
                 path,
@@ -180,24 +209,6 @@ def _start(
     return proc
 
 
-def _labs_table(pop: population.Population) -> tuple[str, list[str], list[str], list[np.ndarray]]:
-    from vigie.synth import pools
-
-    c = pools.communes()
-    labs = pop.labs
-    cols = ["ID_LABO", "NOM_LABO", "FINESS", "ADRESSE", "CP", "VILLE"]
-    types = ["int(11) NOT NULL AUTO_INCREMENT"] + ["varchar(120) DEFAULT NULL"] * 5
-    arrays = [
-        np.arange(1, len(labs) + 1),
-        np.array([lab.name for lab in labs], dtype=object),
-        np.array([lab.finess for lab in labs], dtype=object),
-        np.array([lab.address for lab in labs], dtype=object),
-        np.array([c.postcode[lab.commune] for lab in labs], dtype=object),
-        np.array([pools.upper_plain(c.name[lab.commune]) for lab in labs], dtype=object),
-    ]
-    return "laboratoires", cols, types, arrays
-
-
 def _write_registries(
     rng: np.random.Generator,
     out: Path,
@@ -221,11 +232,16 @@ def _write_registries(
 
 
 def _write_persons(
-    out: Path, pop: population.Population, ex: exams_mod.Exams, masks: np.ndarray
+    out: Path,
+    pop: population.Population,
+    ex: exams_mod.Exams,
+    row_person: np.ndarray,
+    masks: np.ndarray,
 ) -> None:
+    """persons.csv; `row_person` and `masks`: the person and elements of every leak row."""
     n = len(pop)
     person_mask = np.zeros(n, dtype=np.int64)
-    np.bitwise_or.at(person_mask, ex.person, masks)
+    np.bitwise_or.at(person_mask, row_person, masks)
     n_labs = len(pop.labs)
     pairs = np.concatenate([pop.lab.astype(np.int64), np.where(pop.lab2 >= 0, pop.lab2, pop.lab)])
     who = np.concatenate([np.arange(n), np.arange(n)])

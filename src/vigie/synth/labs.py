@@ -148,3 +148,19 @@ def second_labs(rng: np.random.Generator, labs: list[Lab], usual: np.ndarray) ->
         other[mask] = members[rng.integers(0, len(members), int(mask.sum()))]
     has = (rng.random(n) < 0.08) & (other != usual)
     return np.where(has, other, -1)
+
+
+def labs_table(labs: list[Lab]) -> tuple[str, list[str], list[str], list[np.ndarray]]:
+    """The dump's `laboratoires` table: (name, columns, MySQL types, column arrays)."""
+    c = pools.communes()
+    cols = ["ID_LABO", "NOM_LABO", "FINESS", "ADRESSE", "CP", "VILLE"]
+    types = ["int(11) NOT NULL AUTO_INCREMENT"] + ["varchar(120) DEFAULT NULL"] * 5
+    arrays = [
+        np.arange(1, len(labs) + 1),
+        np.array([lab.name for lab in labs], dtype=object),
+        np.array([lab.finess for lab in labs], dtype=object),
+        np.array([lab.address for lab in labs], dtype=object),
+        np.array([c.postcode[lab.commune] for lab in labs], dtype=object),
+        np.array([pools.upper_plain(c.name[lab.commune]) for lab in labs], dtype=object),
+    ]
+    return "laboratoires", cols, types, arrays

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -66,13 +67,31 @@ def sql_literal_column(values: np.ndarray, numeric: bool = False) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class SqlKeys:
+    """A table's declared keys, written as mysqldump writes InnoDB constraints."""
+
+    primary: str | None = None
+    foreign: tuple[tuple[str, str, str], ...] = ()  # (column, referenced table, its column)
+
+
 def _sql_table(
-    table: str, names: Sequence[str], types: Sequence[str], rows: list[str], key: str | None
+    table: str,
+    names: Sequence[str],
+    types: Sequence[str],
+    rows: list[str],
+    key: str | None,
+    keys: SqlKeys | None = None,
 ) -> str:
     cols = [f"  `{n}` {t}" for n, t in zip(names, types, strict=True)]
-    if key:
-        cols.append(f"  PRIMARY KEY (`{key}`)")
-    auto = f" AUTO_INCREMENT={len(rows) + 1}" if key else ""
+    if keys is None:
+        if key:
+            cols.append(f"  PRIMARY KEY (`{key}`)")
+        auto = f" AUTO_INCREMENT={len(rows) + 1}" if key else ""
+    else:
+        cols += _constraints(table, keys)
+        primary_type = types[list(names).index(keys.primary)] if keys.primary else ""
+        auto = f" AUTO_INCREMENT={len(rows) + 1}" if "AUTO_INCREMENT" in primary_type else ""
     return (
         f"\n--\n-- Table structure for table `{table}`\n--\n\n"
         f"DROP TABLE IF EXISTS `{table}`;\n"
@@ -85,6 +104,18 @@ def _sql_table(
         f"LOCK TABLES `{table}` WRITE;\n"
         f"/*!40000 ALTER TABLE `{table}` DISABLE KEYS */;\n"
     )
+
+
+def _constraints(table: str, keys: SqlKeys) -> list[str]:
+    """PRIMARY KEY, then an index per foreign key, then the constraints sorted by name."""
+    out = [f"  PRIMARY KEY (`{keys.primary}`)"] if keys.primary else []
+    named = sorted((f"fk_{table}_{ref}", col, ref, ref_col) for col, ref, ref_col in keys.foreign)
+    out += [f"  KEY `{name}` (`{col}`)" for name, col, _, _ in named]
+    out += [
+        f"  CONSTRAINT `{name}` FOREIGN KEY (`{col}`) REFERENCES `{ref}` (`{ref_col}`)"
+        for name, col, ref, ref_col in named
+    ]
+    return out
 
 
 def _inserts(table: str, tuples: list[str]) -> list[str]:
@@ -103,18 +134,27 @@ def _inserts(table: str, tuples: list[str]) -> list[str]:
     return lines
 
 
-def write_sql(path: Path, tables: list[tuple[str, list[str], list[str], list[np.ndarray]]]) -> None:
-    """tables: (name, column names, MySQL column types, column arrays); first column the key."""
+def write_sql(
+    path: Path,
+    tables: list[tuple[str, list[str], list[str], list[np.ndarray]]],
+    keys: dict[str, SqlKeys] | None = None,
+) -> None:
+    """tables: (name, column names, MySQL column types, column arrays).
+
+    Without `keys`, an integer first column is the primary key; with `keys`, each table
+    declares exactly the keys given for it (primary and foreign).
+    """
     with path.open("w", encoding="utf-8", newline="\n") as out:
         out.write(SQL_HEADER)
         for name, cols, types, arrays in tables:
             literals = [
-                sql_literal_column(a, numeric=t.startswith("int"))
+                sql_literal_column(a, numeric=t.startswith(("int", "bigint")))
                 for a, t in zip(arrays, types, strict=True)
             ]
             tuples = ["(" + ",".join(vals) + ")" for vals in zip(*literals, strict=True)]
             key = cols[0] if types[0].startswith("int") else None
-            out.write(_sql_table(name, cols, types, tuples, key))
+            declared = None if keys is None else keys.get(name, SqlKeys())
+            out.write(_sql_table(name, cols, types, tuples, key, declared))
             out.writelines(_inserts(name, tuples))
             out.write(f"/*!40000 ALTER TABLE `{name}` ENABLE KEYS */;\nUNLOCK TABLES;\n")
         out.write(SQL_FOOTER)

@@ -56,3 +56,41 @@ households moved since the leak, some women changed usage name (married or divor
 deceased patients are flagged with their date of death, and ~22 % of patients are not in the
 leak at all. NIR is the one the lab records (a parent's for most minors), missing for ~4 %.
 """
+
+# Appended to TRUTH_README for `vigie synth --shape relational` (the flat text stays as is).
+RELATIONAL_README = """
+## The relational shape (`--shape relational`)
+The leak is one laboratory information system (LIS) holding the same people and exams as
+the flat shape, normalised, in two forms of the SAME data: `leak/sil_prod.sql` (a mysqldump
+with PRIMARY KEY and FOREIGN KEY declarations) and `leak/csv/` (a CSV export of the same
+tables: semicolon, Windows-1252, no key declared anywhere). Ingest one form or the other,
+not both (both would be every row twice).
+
+- `patients` (IPP, identity, contact, blood group): one row per person and lab group,
+  the identity as typed at the first visit; ~1.5 % of the persons with several requests
+  in a group were registered twice (a second IPP, the identity typed again).
+- `demandes` (ID_DEMANDE = YYMMDD + a 5-digit number, IPP -> patients, ID_LABO ->
+  laboratoires, sampling date, prescriber, note): one row per exam.
+- `resultats` (ID_RESULTAT, ID_DEMANDE -> demandes, CODE_ANALYSE, LIBELLE, VALEUR, UNITE):
+  one row per analyte measured; no identity of its own. A label naming an HIV test, a
+  pregnancy hormone, a tumour marker, a genetic test, a drug level or a serology exposes
+  that element by itself (`note_elements`); a value exposes `health.result` (~2 % of
+  results are pending: no value).
+- `laboratoires`: the 28 labs (no personal data, no rows in leak_rows.csv).
+
+leak_rows.csv has three more columns in this shape:
+- `parent_table`: the table whose row gives this row its person (`patients` for a
+  request, `demandes` for a result; empty for a patients row, which carries its identity).
+- `parent_row`: that row's number in the parent table of the same file set (empty for a
+  patients row and for an orphan).
+- `orphan`: True when the parent row is missing from the leak: ~0.2 % of patients rows
+  were purged while their requests stayed, ~0.1 % of requests deleted while their results
+  stayed. `person_id` still says whose row it is.
+`nir_status` is empty for rows without a NIR column (requests, results).
+
+## keys.csv - the keys of the relational shape
+`file`, `table`, `column`, `ref_file`, `ref_table`, `ref_column`, `kind` (`primary`, or
+`foreign` for a column whose values are the referenced table's key), `declared` (True in
+the SQL dump, where the CREATE TABLE declares it; False in the CSV export, where only the
+values tell). Orphans aside, every foreign-key value exists in the referenced key.
+"""

@@ -250,6 +250,30 @@ JSONL = System(
 
 SYSTEMS = (SQL, CSV, XLSX, JSONL)
 
+# The relational shape (`--shape relational`): one laboratory information system whose
+# patients and requests are separate tables; results live in vigie.synth.analytes.
+LIS_PATIENTS = (
+    ("NOM", "identity.last_name", lambda c: _upper(c.f.last)),
+    ("NOM_NAISSANCE", "identity.birth_name", lambda c: _none_if_empty(_upper(c.f.birth_name))),
+    ("PRENOM", "identity.first_name", lambda c: _upper(_given(c, False))),
+    ("DATE_NAISSANCE", "identity.birth_date", lambda c: _dates(c.f.birth, "iso")),
+    ("SEXE", "identity.sex", lambda c: _sex(c, "F", "M")),
+    ("NIR", "national_id.nir", lambda c: _none_if_empty(c.f.nir)),
+    ("ADRESSE1", "contact.address", lambda c: _upper(c.f.line1)),
+    ("ADRESSE2", "contact.address", lambda c: _none_if_empty(_upper(c.f.line2))),
+    ("CP", "contact.postcode", lambda c: _commune_field(c, "postcode")),
+    ("VILLE", "contact.city", lambda c: _upper(_commune_field(c, "name"))),
+    ("TEL", "contact.phone", lambda c: _phones(c, (0, 1))),
+    ("EMAIL", "contact.email", lambda c: _none_if_empty(c.f.email)),
+    ("GROUPE_SANGUIN", "health.blood_group", lambda c: _none_if_empty(c.f.blood)),
+)
+LIS_DEMANDES = (
+    ("DATE_PRELEV", "care.exam", lambda c: _dates(c.when, "sql")),
+    ("MED_PRESC", "provider.prescriber", lambda c: _doctor(c, "upper")),
+    ("RPPS_PRESC", "provider.prescriber", _rpps),
+    ("COMMENTAIRE", "text.free", lambda c: _none_if_empty(c.note)),
+)
+
 
 def assign_labs(labs: list[Lab], rows_per_lab: np.ndarray) -> np.ndarray:
     """System index of each lab: biggest labs first, to the system furthest below its share."""

@@ -57,14 +57,15 @@ def to_strings(masks: np.ndarray) -> list[str]:
 class TruthWriter:
     """Accumulates truth while files are written, then writes truth/."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, extra: tuple[str, ...] = ()) -> None:
+        """`extra`: more leak_rows.csv columns after the flat shape's seven (the relational
+        shape's parent_table, parent_row, orphan)."""
         self.dir = out
         self.dir.mkdir(parents=True, exist_ok=True)
         self.rows_f = (self.dir / "leak_rows.csv").open("w", encoding="utf-8", newline="")
         self.rows = csv.writer(self.rows_f, lineterminator="\n")
-        self.rows.writerow(
-            ["file", "table", "row", "person_id", "elements", "note_elements", "nir_status"]
-        )
+        flat = ["file", "table", "row", "person_id", "elements", "note_elements", "nir_status"]
+        self.rows.writerow([*flat, *extra])
         self.columns: list[list[str]] = []
 
     def table(
@@ -76,6 +77,7 @@ class TruthWriter:
         masks: np.ndarray,
         note_elements: np.ndarray,
         nir_status: np.ndarray,
+        extra: tuple[np.ndarray, ...] = (),
     ) -> None:
         self.columns += [[file, table, name, element] for name, element in columns]
         self.rows.writerows(
@@ -87,6 +89,7 @@ class TruthWriter:
                 to_strings(masks),
                 note_elements.tolist(),
                 nir_status.tolist(),
+                *(values.tolist() for values in extra),
                 strict=True,
             )
         )

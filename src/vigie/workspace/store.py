@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,15 +40,13 @@ def _httpfs_extension() -> Path:
     return found[-1]
 
 
-def connect(
-    path: Path, key: str, *, temp_dir: Path | None = None, read_only: bool = False
-) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the encrypted store at `path` and make it the default.
+def open_engine(temp_dir: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB with the httpfs crypto loaded and vigie's settings, no store attached yet.
 
-    Read-only, several processes may have it open together (DuckDB allows many readers
-    or one writer); a store held by another process raises lock.WorkspaceBusy.
+    Loading the extension is most of the cost of opening a store (~150 ms); a long-lived
+    process (the console) keeps one engine and attaches the store when it needs it.
     """
-    ext_dir = (temp_dir or path.parent / ".tmp") / "extensions"
+    ext_dir = temp_dir / "extensions"
     ext_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(
         config={
@@ -58,26 +57,78 @@ def connect(
     )
     try:
         con.execute(f"LOAD '{_httpfs_extension()}'")
-        con.execute(f"SET temp_directory = '{(temp_dir or path.parent / '.tmp')}'")
+        con.execute(f"SET temp_directory = '{temp_dir}'")
         # Spilled intermediate results hold personal data too.
         con.execute("SET temp_file_encryption = true")
         # A missing table must be an error, never a Python variable of the same name.
         con.execute("SET python_enable_replacements = false")
         # stdout carries --json documents: DuckDB must never draw its own progress bar there.
         con.execute("SET enable_progress_bar = false")
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(f"cannot prepare DuckDB for the store: {_first_line(exc)}") from None
+    return con
+
+
+def attach(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    key: str,
+    *,
+    read_only: bool = False,
+    wait: float = 0.0,
+) -> None:
+    """Attach the store at `path` to an engine and make it the default (~1 ms).
+
+    A store held by another process raises lock.WorkspaceBusy (after trying again for
+    `wait` seconds), a wrong key KeyMissingError.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            _attach(con, path, key, read_only)
+            return
+        except lock.WorkspaceBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _attach(con: duckdb.DuckDBPyConnection, path: Path, key: str, read_only: bool) -> None:
+    try:
         mode = ", READ_ONLY" if read_only else ""
         con.execute(f"ATTACH '{path}' AS {ALIAS} (ENCRYPTION_KEY '{_quote(key)}'{mode})")
         con.execute(f"USE {ALIAS}")
     except duckdb.InvalidInputException as exc:
-        con.close()
         if "encryption key" in str(exc).lower():
             raise KeyMissingError(f"{path}: wrong key for this store") from None
         raise StoreError(f"{path}: cannot open the store: {_first_line(exc)}") from None
     except duckdb.Error as exc:
-        con.close()
         if "could not set lock" in str(exc).lower():
             raise lock.busy_error(path.parent, lock.holder_pid(str(exc))) from None
         raise StoreError(f"{path}: cannot open the store: {_first_line(exc)}") from None
+
+
+def detach(con: duckdb.DuckDBPyConnection) -> None:
+    """Release the store (and its file lock); the engine stays ready for the next attach."""
+    con.execute("USE memory")
+    con.execute(f"DETACH {ALIAS}")
+
+
+def connect(
+    path: Path, key: str, *, temp_dir: Path | None = None, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the encrypted store at `path` and make it the default.
+
+    Read-only, several processes may have it open together (DuckDB allows many readers
+    or one writer); a store held by another process raises lock.WorkspaceBusy.
+    """
+    con = open_engine(temp_dir or path.parent / ".tmp")
+    try:
+        attach(con, path, key, read_only=read_only)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -18,7 +18,7 @@ import duckdb
 from vigie.errors import StoreError, WorkspacePurged
 from vigie.workspace import audit, keys, lock
 from vigie.workspace.facts import TEMPLATE, load_facts
-from vigie.workspace.store import STORE_FILE, connect, transaction
+from vigie.workspace.store import STORE_FILE, attach, connect, open_engine, transaction
 
 MANIFEST = "workspace.json"
 FACTS = "incident.yaml"
@@ -104,14 +104,22 @@ class Workspace:
         return load_facts(self.facts_path)
 
     @contextmanager
-    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(
+        self, *, read_only: bool = False, wait: float = 0.0
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """The store, read-write (one process at a time) or read-only (several together);
-        lock.WorkspaceBusy when another process holds it."""
+        lock.WorkspaceBusy when another process holds it (after trying for `wait` seconds:
+        the console holds the store a few milliseconds per request)."""
         _refuse_if_purged(self)
         key = keys.load_key(self.id)
         # the record first: a process DuckDB turns away finds it as soon as the file is ours
         with lock.holding(self.path, read_only=read_only):
-            con = connect(self.store_path, key, temp_dir=self.path / ".tmp", read_only=read_only)
+            con = open_engine(self.path / ".tmp")
+            try:
+                attach(con, self.store_path, key, read_only=read_only, wait=wait)
+            except BaseException:
+                con.close()
+                raise
             try:
                 yield con
             finally:
@@ -135,6 +143,13 @@ class Workspace:
         else:
             self._record_in_store(con, head, verb, params, counts, duration)
 
+    def note(self, verb: str, params: dict[str, Any], con: duckdb.DuckDBPyConnection) -> None:
+        """A light audit entry, not a run (the console's "view": who saw which person, on
+        which page): appended to the chain, its head kept in the store, no `_runs` row."""
+        head = audit.append(self.audit_path, verb, params)
+        with transaction(con):
+            _move_head(con, head)
+
     @staticmethod
     def _record_in_store(
         con: duckdb.DuckDBPyConnection,
@@ -155,8 +170,7 @@ class Workspace:
                     json.dumps(counts, default=str),
                 ],
             )
-            con.execute("DELETE FROM _audit_head")
-            con.execute("INSERT INTO _audit_head VALUES (?, ?)", [head.seq, head.digest])
+            _move_head(con, head)
 
     def audit_head(self) -> audit.AuditHead | None:
         with self.connect(read_only=True) as con:
@@ -188,6 +202,11 @@ def purge_state(ws: Workspace) -> dict[str, Any] | None:
     except json.JSONDecodeError:
         raise StoreError(f"{path}: damaged purge record") from None
     return state if isinstance(state, dict) else None
+
+
+def _move_head(con: duckdb.DuckDBPyConnection, head: audit.AuditHead) -> None:
+    con.execute("DELETE FROM _audit_head")
+    con.execute("INSERT INTO _audit_head VALUES (?, ?)", [head.seq, head.digest])
 
 
 def _refuse_if_purged(ws: Workspace) -> None:

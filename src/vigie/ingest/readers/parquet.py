@@ -47,7 +47,15 @@ def _batches(parquet: Any, path: Path, on_bytes: ProgressCallback) -> Iterator[R
     number = 0
     done_groups = 0
     for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-        texts = [column_text(column) for column in batch.columns]
+        texts = []
+        for name, column in zip(batch.schema.names, batch.columns, strict=True):
+            try:
+                texts.append(column_text(column))
+            except UnicodeDecodeError:
+                # Arrow trusts a string page's bytes; a damaged or forged file breaks that.
+                row = number + _first_bad_text(column) + 1
+                where = f"row {row:,}, column {name!r}"
+                raise InputError("text that is not valid UTF-8", path=path, where=where) from None
         for values in zip(*texts, strict=True):
             number += 1
             yield number, values
@@ -55,6 +63,21 @@ def _batches(parquet: Any, path: Path, on_bytes: ProgressCallback) -> Iterator[R
         now_groups = min(groups, done_groups + 1)
         on_bytes(size * now_groups // groups - size * done_groups // groups)
         done_groups = now_groups
+
+
+def _first_bad_text(column: Any) -> int:
+    """Index of the first value of a string column whose bytes are not UTF-8."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    for index, value in enumerate(column.cast(pa.large_binary()).to_pylist()):
+        if value is not None:
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError:
+                return index
+    return 0
 
 
 def column_text(column: Any) -> list[str | None]:

@@ -16,14 +16,8 @@ from pathlib import Path
 
 from vigie.ingest.readers.base import BadRow, ProgressCallback, RowItem, SourceTable
 from vigie.ingest.readers.sql_lexing import ByteStream, Charset, charset_for
-from vigie.ingest.readers.sql_tables import (
-    Batch,
-    Statement,
-    TableAssembler,
-    group_tables,
-    split_name,
-    unquote,
-)
+from vigie.ingest.readers.sql_names import split_name, unquote
+from vigie.ingest.readers.sql_tables import Batch, Statement, TableAssembler, group_tables
 from vigie.ingest.readers.sql_values import PgValues, pg_unescape
 
 PG_CUSTOM_MAGIC = b"PGDMP"
@@ -239,12 +233,12 @@ def _copy_batches(
             rows.append((number, tuple(fields)))
         size += len(raw)
         if len(rows) >= _BATCH_ROWS or size >= _BATCH_BYTES:
-            yield Batch(tables.name(key), cols, rows)
+            yield tables.batch(key, cols, rows)
             rows, size = [], 0
     tables.last = key
     if rows or key not in tables.counters:
         tables.counters.setdefault(key, 0)
-        yield Batch(tables.name(key), cols, rows)
+        yield tables.batch(key, cols, rows)
 
 
 def _copy_field(v: str, charset: Charset) -> str | None:

@@ -11,31 +11,29 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from vigie.ingest.readers.base import BadRow, RowItem, SourceTable, Values
+from vigie.ingest.readers.base import BadRow, DeclaredKey, RowItem, SourceTable, Values
+from vigie.ingest.readers.sql_keys import alter_table_keys, create_table_keys
 from vigie.ingest.readers.sql_lexing import Charset
+from vigie.ingest.readers.sql_names import ID, IDENT, ITEM, QN, split_name, unquote
 from vigie.ingest.readers.sql_values import ValuesParser, fix_binary
 
-_ID = r"""(?:`(?:[^`]|``)+`|"(?:[^"]|"")+"|[\w$]+)"""
-_QN = _ID + r"(?:\s*\.\s*" + _ID + r")?"
 _INSERT = re.compile(
     r"\s*(?:INSERT(?:\s+(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY|IGNORE))*(?:\s+INTO)?"
-    r"|REPLACE(?:\s+(?:LOW_PRIORITY|DELAYED))*(?:\s+INTO)?)\s+(" + _QN + r")\s*"
-    r"(\(\s*" + _ID + r"(?:\s*,\s*" + _ID + r")*\s*\))?\s*VALUES?\s*",
+    r"|REPLACE(?:\s+(?:LOW_PRIORITY|DELAYED))*(?:\s+INTO)?)\s+(" + QN + r")\s*"
+    r"(\(\s*" + ID + r"(?:\s*,\s*" + ID + r")*\s*\))?\s*VALUES?\s*",
     re.I,
 )
 _CREATE = re.compile(
     r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMPORARY\s+|TEMP\s+|UNLOGGED\s+)?"
-    r"TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(" + _QN + r")\s*\(",
+    r"TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(" + QN + r")\s*\(",
     re.I,
 )
 _DROP = re.compile(
     r"\s*(?:DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?|CREATE\s+(?:OR\s+REPLACE\s+)?.*?\bVIEW\s+)"
-    r"(" + _QN + r")",
+    r"(" + QN + r")",
     re.I | re.S,
 )
-_USE = re.compile(r"\s*USE\s+(" + _ID + r")", re.I)
-_IDENT = re.compile(_ID)
-_ITEM = re.compile(r"""'(?:[^'\\]|\\.|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|[(),]|[^'"`(),]+""", re.S)
+_USE = re.compile(r"\s*USE\s+(" + ID + r")", re.I)
 _NOT_COLUMN = {
     "CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "EXCLUDE", "LIKE", "KEY",
     "INDEX", "FULLTEXT", "SPATIAL", "PERIOD",
@@ -60,26 +58,14 @@ class Batch:
     name: str
     columns: list[str]
     rows: list[RowItem] = field(default_factory=list)
-
-
-def unquote(ident: str) -> str:
-    """An identifier without its quotes (doubled quotes undone)."""
-    if ident[:1] in '`"' and len(ident) >= 2:
-        q = ident[0]
-        return ident[1:-1].replace(q + q, q)
-    return ident
-
-
-def split_name(qn: str) -> tuple[str | None, str]:
-    parts = [unquote(p) for p in _IDENT.findall(qn)]
-    return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
+    keys: list[DeclaredKey] = field(default_factory=list)  # the table's, shared by its batches
 
 
 def column_names(text: str, start: int) -> list[str]:
     """Column names of a CREATE TABLE body starting just after its '('."""
     cols: list[str] = []
     depth, first = 0, True
-    for m in _ITEM.finditer(text, start):
+    for m in ITEM.finditer(text, start):
         tok = m.group(0)
         if tok == "(":
             depth += 1
@@ -110,6 +96,12 @@ class TableAssembler:
         self.owner: dict[str, str] = {}
         self.counters: dict[tuple[str, str], int] = {}
         self.last: tuple[str, str] | None = None
+        # One list per table, shared with every batch of it: keys declared after the rows
+        # (pg_dump's ALTER TABLE ... ADD CONSTRAINT) still reach the reader's consumer.
+        self.keys: dict[tuple[str, str], list[DeclaredKey]] = {}
+
+    def batch(self, key: tuple[str, str], columns: list[str], rows: list[RowItem]) -> Batch:
+        return Batch(self.name(key), columns, rows, self.keys.setdefault(key, []))
 
     def key(self, qn: str) -> tuple[str, str]:
         schema, name = split_name(qn)
@@ -146,7 +138,12 @@ class TableAssembler:
         if m:
             key = self.key(m.group(1))
             self.columns[key] = column_names(text, m.end())
+            self.keys.setdefault(key, [])[:] = create_table_keys(text, m.end())
             self.schemas.setdefault(key[1], set()).add(key[0])
+            return
+        altered = alter_table_keys(text)
+        if altered is not None:
+            self.keys.setdefault(self.key(altered[0]), []).extend(altered[1])
             return
         m = _DROP.match(text)
         if m:
@@ -164,7 +161,7 @@ class TableAssembler:
     def _bad(self, key: tuple[str, str] | None, reason: str, raw: str) -> Batch:
         key = key or (self.schema, "_unparsed")
         cols = self.columns.get(key, [])
-        return Batch(self.name(key), cols, [BadRow(self.number(key), reason, raw)])
+        return self.batch(key, cols, [BadRow(self.number(key), reason, raw)])
 
     def _insert(
         self,
@@ -176,7 +173,7 @@ class TableAssembler:
         ansi: bool,
     ) -> Batch:
         key = self.key(m.group(1))
-        listed = [unquote(c) for c in _IDENT.findall(m.group(2))] if m.group(2) else None
+        listed = [unquote(c) for c in IDENT.findall(m.group(2))] if m.group(2) else None
         cols = listed or self.columns.get(key)
         ctx: dict[str, object] = {"charset": charset, "ansi": ansi}
         parsed = self.values.parse_rows(text, m.end(), len(cols) if cols else None, ctx)
@@ -198,20 +195,26 @@ class TableAssembler:
             elif values is not None:
                 rows.append((number, fix_binary(values, charset) if dirty else values))
         self.last = key
-        return Batch(self.name(key), cols, rows)
+        return self.batch(key, cols, rows)
 
     def finish(self) -> Iterator[Batch]:
         """Empty batches for tables created but never filled, so they still appear."""
         for key, cols in self.columns.items():
             if key not in self.counters and key[1] != "_unparsed":
-                yield Batch(self.name(key), cols, [])
+                yield self.batch(key, cols, [])
 
 
 def group_tables(batches: Iterable[Batch]) -> Iterator[SourceTable]:
     """Join consecutive batches of one table into streaming source tables."""
     for (name, cols), run in itertools.groupby(batches, key=lambda b: (b.name, tuple(b.columns))):
-        rows = itertools.chain.from_iterable(b.rows for b in run)
-        yield SourceTable(name=name, columns=list(cols), rows=rows)
+        yield _joined(name, list(cols), run)
+
+
+def _joined(name: str, columns: list[str], run: Iterator[Batch]) -> SourceTable:
+    """One table from its batches, read lazily; its keys are the list every batch shares."""
+    first = next(run)
+    rows = itertools.chain(first.rows, itertools.chain.from_iterable(b.rows for b in run))
+    return SourceTable(name=name, columns=columns, rows=rows, keys=first.keys)
 
 
 def as_values(values: Iterable[str | None]) -> Values:

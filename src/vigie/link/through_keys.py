@@ -1,0 +1,135 @@
+"""Rows with no identity of their own take the person of the row they reference.
+
+After linkage `person_records` holds the rows that carry identity (a patients table). For
+every relation scan found (`scan_keys`: `resultats.ID_DEMANDE -> demandes.ID_DEMANDE`,
+`demandes.IPP -> patients.IPP`), a row of the referencing table whose value is the key of
+a row that has a person gets that person, with the parent's probability and the path it
+was reached by (`via`: `demandes.IPP -> patients.IPP`, then
+`resultats.ID_DEMANDE -> demandes.ID_DEMANDE; demandes.IPP -> patients.IPP`). Rounds repeat
+until nothing new is reached, so chains of any length are followed, parents first. A row
+that has its own identity keeps its own person. When a key value repeats in the parent
+(a broken key), the first parent row decides.
+
+Orphans: rows of a table that references a table of persons but reached no person (their
+parent row is missing from the leak, or is an orphan itself) go to `record_orphans
+("table", _row, via)`, reported, never silently dropped. The rows of a table referenced by
+no person-bearing table (a labs table) are neither.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from vigie.link.standardise import birth_date as parse_date
+from vigie.workspace import quote_ident, table_exists
+
+MAX_ROUNDS = 20  # a chain longer than this is a cycle
+
+
+def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
+    """(table, column, ref_table, ref_column) of every relation scan kept."""
+    if not table_exists(con, "scan_keys"):
+        return []
+    rows = con.execute(
+        "SELECT table_name, column_name, ref_table, ref_column FROM scan_keys "
+        "ORDER BY ref_table, table_name, column_name"
+    ).fetchall()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def _value(alias: str, column: str) -> str:
+    return f"nullif(trim(CAST({alias}.{quote_ident(column)} AS VARCHAR)), '')"
+
+
+def _reach(con: duckdb.DuckDBPyConnection, relation: tuple[str, str, str, str]) -> int:
+    """Add the rows of `table` whose `column` is the key of a parent row with a person."""
+    table, column, ref_table, ref_column = relation
+    hop = f"{table}.{column} -> {ref_table}.{ref_column}"
+    before = _count(con)
+    con.execute(
+        f"""
+        INSERT INTO person_records
+        WITH parents AS (
+            SELECT {_value("p", ref_column)} AS k,
+                arg_min(pr.person_id, p._row) AS person_id,
+                arg_min(pr.probability, p._row) AS probability,
+                arg_min(pr.via, p._row) AS via
+            FROM {quote_ident(ref_table)} p
+            JOIN person_records pr ON pr."table" = ? AND pr._row = p._row
+            GROUP BY 1)
+        SELECT parents.person_id, ?, c._row, parents.probability,
+            CASE WHEN parents.via IS NULL THEN ? ELSE ? || '; ' || parents.via END
+        FROM {quote_ident(table)} c JOIN parents ON parents.k = {_value("c", column)}
+        WHERE NOT EXISTS (
+            SELECT 1 FROM person_records x WHERE x."table" = ? AND x._row = c._row)""",
+        [ref_table, table, hop, hop, table],
+    )
+    return _count(con) - before
+
+
+def _count(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT count(*) FROM person_records").fetchall()[0][0])
+
+
+def extend_records(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Add the rows reached through keys to person_records; fill record_orphans.
+
+    person_records must have a `via` column (NULL for rows with their own identity).
+    Returns {"reached": rows added, "orphans": rows reaching no person}.
+    """
+    found = relations(con)
+    reached = 0
+    for _ in range(MAX_ROUNDS):
+        added = sum(_reach(con, r) for r in found)
+        reached += added
+        if not added:
+            break
+    con.execute(
+        'CREATE OR REPLACE TABLE record_orphans ("table" VARCHAR, _row BIGINT, via VARCHAR)'
+    )
+    with_persons = {
+        t for (t,) in con.execute('SELECT DISTINCT "table" FROM person_records').fetchall()
+    }
+    for table, column, ref_table, ref_column in found:
+        if ref_table not in with_persons:
+            continue
+        con.execute(
+            f"""
+            INSERT INTO record_orphans
+            SELECT DISTINCT ?, c._row, ? FROM {quote_ident(table)} c
+            WHERE NOT EXISTS (
+                SELECT 1 FROM person_records x WHERE x."table" = ? AND x._row = c._row)
+            AND NOT EXISTS (
+                SELECT 1 FROM record_orphans o WHERE o."table" = ? AND o._row = c._row)""",
+            [table, f"{table}.{column} -> {ref_table}.{ref_column}", table, table],
+        )
+    orphans = int(con.execute("SELECT count(*) FROM record_orphans").fetchall()[0][0])
+    return {"reached": reached, "orphans": orphans}
+
+
+def child_exams_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """SELECT (person_id, exam_date) over the rows reached through keys that date an exam.
+
+    A relational leak dates its requests (care.exam), not its patients: the persons' first
+    and last exams and `--period` need these dates.
+    """
+    parts = []
+    if table_exists(con, "scan_columns"):
+        columns = con.execute(
+            "SELECT table_name, arg_max(column_name, confidence) FROM scan_columns "
+            "WHERE element = 'care.exam' GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        parts = [
+            f"SELECT pr.person_id, {parse_date('c.' + quote_ident(column))} AS exam_date "
+            f"FROM person_records pr JOIN {quote_ident(table)} c "
+            f'ON pr."table" = {_literal(table)} AND c._row = pr._row WHERE pr.via IS NOT NULL'
+            for table, column in columns
+        ]
+    body = " UNION ALL ".join(parts) or (
+        "SELECT NULL::VARCHAR AS person_id, NULL::DATE AS exam_date WHERE false"
+    )
+    return f"SELECT * FROM ({body}) WHERE exam_date IS NOT NULL"
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
