@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -35,9 +36,9 @@ def run_section(ctx: Context) -> list[str]:
     small = _prepare(ctx, SMALL)
     large = _replicate(ctx, small, ctx.large)
     rows = [
-        "| persons | options | letters | median time (s) | letters/s | runs | peak RSS (MB) "
-        "| batches |",
-        "|---|---|---|---|---|---|---|---|",
+        "| persons | options | letters | median time (s) | letters/s | CPU (s) | letters per "
+        "CPU-s | runs | peak RSS (MB) | batches |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     load = [f"{_load()} at the start"]
     for ws, repeats in ((small, ctx.repeats), (large, 1)):
@@ -57,11 +58,13 @@ def run_section(ctx: Context) -> list[str]:
         "",
         *rows,
         "",
-        f"Load average (1, 5, 15 min) during the section: {'; '.join(load)}.",
+        f"Load average (1, 5, 15 min) during the section: {'; '.join(load)}. CPU is the "
+        "user and system time of the command and its worker processes: on a shared machine "
+        "it moves less than the time; two free cores give at most twice letters per CPU-s.",
         f"Peer, same session: ReportLab {_reportlab_version()} canvas API drawing the same "
         f"two-page letter (same texts, address block, segno QR with a fixed mask) for the "
         f"first {PEER_LETTERS:,} letters, two processes each writing one batch PDF: "
-        f"{peer:.0f} letters/s.",
+        f"{peer[0]:.0f} letters/s, {peer[1]:.0f} letters per CPU-s.",
         "Times are end to end (`vigie notify --json` in a child process: reading the store, "
         "codes, parts, batches, manifest, e-mail/SMS variants, filings).",
     ]
@@ -123,12 +126,14 @@ def _notify(ws: Path, run_no: int, *options: str) -> Sample:
 
 def _row(samples: list[Sample], options: str = "") -> str:
     seconds = statistics.median(s.seconds for s in samples)
+    cpu = statistics.median(s.cpu for s in samples)
     doc = json.loads(samples[0].output)
     letters = doc["letters"]
     peak = max(s.peak_mb for s in samples)
     return (
         f"| {doc['persons']:,} | {options} | {letters:,} | {seconds:.1f} | "
-        f"{letters / seconds:,.0f} | {len(samples)} | {peak:,.0f} | {doc['batches']} |"
+        f"{letters / seconds:,.0f} | {cpu:,.0f} | {letters / cpu:,.0f} | {len(samples)} | "
+        f"{peak:,.0f} | {doc['batches']} |"
     )
 
 
@@ -164,14 +169,22 @@ def _letters_for_peer(ws_path: Path, count: int) -> list[dict[str, Any]]:
     return found
 
 
-def _peer(ws: Path, work: Path, count: int) -> float:
+def _peer(ws: Path, work: Path, count: int) -> tuple[float, float]:
+    """(letters/s, letters per CPU-second of the two worker processes)."""
     letters = _letters_for_peer(ws, count)
     half = len(letters) // 2
     jobs = [(letters[:half], work / "peer-0.pdf"), (letters[half:], work / "peer-1.pdf")]
+    before = _children_cpu()
     start = time.monotonic()
     with ProcessPoolExecutor(2) as pool:
         list(pool.map(_reportlab_batch, jobs))
-    return len(letters) / (time.monotonic() - start)
+    seconds = time.monotonic() - start
+    return len(letters) / seconds, len(letters) / (_children_cpu() - before)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _reportlab_batch(job: tuple[list[dict[str, Any]], Path]) -> None:

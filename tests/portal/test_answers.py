@@ -191,3 +191,33 @@ def test_decide_each_branch() -> None:
     # a doubtful leak row beside a sure registry patient: not for a machine to say "no"
     mixed = [_m("reg", 9, 0.99, "registry"), _m("leak", 7, 0.6)]
     assert decide(mixed, person_of, 0.95).reason == "doubtful_match"
+
+
+def test_an_answer_keeps_a_standing_large_print_request(
+    built: Portal, workspace: Path, tmp_path: Path, portal_env: Path
+) -> None:
+    """A person who asked for large print gets the portal's answer in large print too."""
+    with Workspace.open(workspace).connect() as con:
+        inside = _person(con)
+        person_id = con.execute(
+            "SELECT person_id FROM persons WHERE birth_date = ? AND postcode = ?",
+            [inside["date_naissance"], inside["code_postal"]],
+        ).fetchone()[0]
+    request = tmp_path / "gros-caracteres.txt"
+    request.write_text(f"{person_id}\n", encoding="utf-8")
+    env = {"VIGIE_KEY_DIR": str(portal_env)}
+    copies = vigie("notify", str(workspace), "--large-print", str(request), "--json", env=env)
+    assert copies.code == 0, copies.stderr
+    sealed = tmp_path / "requests.sealed"
+    _seal(workspace, sealed, [inside])
+    run = vigie("portal", "requests", "import", str(workspace), str(sealed), "--json",
+                "--date", "2021-03-15", env=env)  # fmt: skip
+    assert run.code == 0, run.stderr
+    got = run.json()
+    assert got["letters"] == 1
+    with Workspace.open(workspace).connect(read_only=True) as con:
+        batch = con.execute(
+            "SELECT batch FROM notify_letters WHERE issue = ? AND person_id = ?",
+            [got["issue"], person_id],
+        ).fetchone()[0]
+    assert batch == "large-print-0001"

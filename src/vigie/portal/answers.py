@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -227,6 +227,7 @@ def _issue_letters(
     """The concerned persons' letters again, to the address on record: one notify issue of
     kind `answer`. A person the letters cannot reach (no usable address, deceased) is
     handled by hand instead."""
+    from vigie.notify import large_print
     from vigie.notify.issue import write_issue
     from vigie.notify.run import NotifyOptions, _next_issue, issue_spec
 
@@ -237,6 +238,7 @@ def _issue_letters(
     notify = NotifyOptions(processes=options.processes, letter_date=options.letter_date,
                            verify_url=options.verify_url)  # fmt: skip
     spec = issue_spec(ws, facts, notify, _next_issue(con), "answer")
+    spec = replace(spec, large_print=large_print.standing(con))  # a request for it stands
     people = [p for p in load_people(con, spec.inc.letter_date) if p.person_id in wanted]
     planned, not_sent = plan(people, MinorsPolicy.from_facts(facts))
     unreachable = dict(not_sent)
