@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from benches.common import BENCH_ENV, VIGIE, Context, Sample, run, run_isolated
 
@@ -40,6 +41,7 @@ class SizeRun:
     leak_rows: int = 0
     registry_rows: int = 0
     letters: int = 0
+    link: dict[str, Any] = field(default_factory=dict)  # pairs scored, seconds per part
 
 
 def run_section(ctx: Context) -> list[str]:
@@ -85,7 +87,10 @@ def measure(work: Path, persons: int, *, with_notify: bool = True) -> SizeRun:
         index = incident / "registries" / "controllers.csv"
         _stage(result, "registries", [*VIGIE, "registry", "add", str(ws), "--index", str(index)])
         _stage(result, "scan", [*VIGIE, "scan", str(ws)])
-        _stage(result, "link", [*VIGIE, "link", str(ws), "--json"])
+        linked = _stage(result, "link", [*VIGIE, "link", str(ws), "--json"])
+        doc = json.loads(linked.output)
+        result.link = {"pairs": doc.get("pairs_scored"), "seconds": doc.get("seconds"),
+                       "records": doc.get("input_records")}  # fmt: skip
         _stage(result, "assess", [*VIGIE, "assess", str(ws), "--now", now, "--json"])
         if with_notify:
             _notify(result, ws)
@@ -188,12 +193,19 @@ def table(runs: list[SizeRun], stopped: str = "") -> list[str]:
     total = [_total(r) for r in runs]
     lines.append(_row(f"**operator's path** ({', '.join(OPERATOR)})", total, sizes))
     shards = ", ".join(f"1/{r.shards} ({r.letters:,} letters)" for r in runs)
+    pairs = "; ".join(
+        f"{r.persons:,}: {r.link.get('records') or 0:,} records, "
+        f"{r.link.get('pairs') or 0:,} pairs scored, parts (s) {r.link.get('seconds')}"
+        for r in runs
+    )
     lines += [
         "",
         f"notify renders one shard (`--shard 1/K`, about {SAMPLE:,} persons: {shards}); its "
         "time is multiplied by K, what K shards would take one after the other here, and its "
         "peak is the shard's. Every other stage runs on the whole incident. The operator's "
         "path sums its stages' times; its peak is the largest stage's.",
+        "",
+        f"link, per size: {pairs}.",
     ]
     if stopped:
         lines += ["", stopped]

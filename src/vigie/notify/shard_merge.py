@@ -27,7 +27,7 @@ import duckdb
 
 from vigie.errors import ConfigError, InputError, KeyMissingError
 from vigie.notify import records
-from vigie.notify.letters import template_dir, write_private
+from vigie.notify.letters import template_dir
 from vigie.notify.people import NOT_SENT_REASONS
 from vigie.notify.run import NOTIFY_DIR, NotifyOptions
 from vigie.notify.shards import (
@@ -274,30 +274,28 @@ def _link(source: Path, target: Path) -> None:
 
 
 def _concat(target: Path, parts: list[Part], *, rename_batch: bool = False) -> None:
-    """One CSV from the shards' (header once; the cells were made safe when written)."""
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    for part in parts:
-        path = part.folder / target.name
-        if not path.is_file():
-            continue
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None) or header
-            at = header.index("batch") if rename_batch and header else -1
-            for row in reader:
-                if at >= 0:
-                    row[at] = part.shard.prefix + row[at]
-                rows.append(row)
-    if header is None:
+    """One CSV from the shards' (header once; the cells were made safe when written),
+    streamed: tens of millions of rows never sit in memory."""
+    sources = [(part, part.folder / target.name) for part in parts]
+    sources = [(part, path) for part, path in sources if path.is_file()]
+    if not sources:
         return
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    write_private(target, buffer.getvalue().encode("utf-8"))
+    tmp = target.with_name(target.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        for n, (part, path) in enumerate(sources):
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.reader(handle)
+                header = next(reader, [])
+                if n == 0:
+                    writer.writerow(header)
+                at = header.index("batch") if rename_batch and "batch" in header else -1
+                for row in reader:
+                    if at >= 0:
+                        row[at] = part.shard.prefix + row[at]
+                    writer.writerow(row)
+    os.replace(tmp, target)
 
 
 def _record(con: duckdb.DuckDBPyConnection, parts: list[Part], aliases: list[str],

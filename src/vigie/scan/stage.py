@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,10 @@ def run_scan(
     """
     started = time.monotonic()
     with ws.connect() as con:
+        # Scan is one transaction: without a limit DuckDB holds its new rows (exposure,
+        # spans: tens of millions at 2M persons) in memory until COMMIT; with one it writes
+        # them out and spills its sorts (encrypted).
+        _memory_limit(con)
         tables = _tables(con)
         if not tables and not _has_documents(con):
             from vigie.errors import StoreError
@@ -125,6 +130,16 @@ def run_scan(
         started=started,
     )
     return report
+
+
+def _memory_limit(con: duckdb.DuckDBPyConnection) -> None:
+    limit = os.environ.get("VIGIE_SCAN_MEMORY", "1GB")
+    try:
+        con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+    except duckdb.Error:
+        from vigie.errors import ConfigError
+
+        raise ConfigError(f"VIGIE_SCAN_MEMORY: not a memory size: {limit[:20]!r}") from None
 
 
 def _has_documents(con: duckdb.DuckDBPyConnection) -> bool:
