@@ -86,7 +86,8 @@ def _workspace(path: Path, persons: int) -> tuple[Workspace, dict[str, Any]]:
         )
         con.execute(
             "CREATE TABLE person_exposure AS SELECT p.person_id, e.element FROM persons p, "
-            "unnest(?) e(element) WHERE hash(p.person_id || e.element) % 10 < 8",
+            "unnest(?) e(element) WHERE hash(p.person_id || e.element) % 10 < 8 "
+            "ORDER BY 1, 2",  # as link writes it
             [list(ELEMENTS)],
         )
         _letters(con, persons)
@@ -125,7 +126,8 @@ def _persons(persons: int) -> tuple[Any, str]:
     table = pa.table({
         "person_id": [f"P{n:012X}" for n in rng.choice(16**12, size=persons, replace=False)],
         "surname": surnames.names[np.searchsorted(surnames.cum, rng.random(persons))].astype(str),
-        "birth_name": pa.nulls(persons, pa.string()), "first_names": rng.choice(FIRST_NAMES, size=persons),
+        "birth_name": pa.nulls(persons, pa.string()),
+        "first_names": rng.choice(FIRST_NAMES, size=persons),
         "birth_date": born, "sex": rng.choice(["F", "M"], size=persons),
         "address": [f"{n} rue de la Gare" for n in rng.integers(1, 200, persons)],
         "postcode": communes.postcode[commune].astype(str),

@@ -32,6 +32,7 @@ from vigie.scan.recognizers.text_norm import fold
 from vigie.spreadsheet import csv_bytes
 from vigie.vocabulary import category
 from vigie.workspace import Workspace, audit, table_exists
+from vigie.workspace.store import ALIAS
 
 PAGE_SIZE = 50
 LETTER_REF = re.compile(r"^L\d{2}-\d{6}$")
@@ -104,6 +105,7 @@ class Reader:
 
     def __init__(self, ws: Workspace, con: duckdb.DuckDBPyConnection, who: Principal) -> None:
         self.ws, self.con, self.who = ws, con, who
+        self._tables: set[str] | None = None  # the store's tables, read once per request
 
     def _scope(self, alias: str = "p") -> tuple[str, list[Any]]:
         """The SQL condition on `persons` (as `alias`) this principal may read."""
@@ -114,7 +116,12 @@ class Reader:
         raise Denied(self.who.role)
 
     def _has(self, *tables: str) -> bool:
-        return all(table_exists(self.con, t) for t in tables)
+        if self._tables is None:  # duckdb_tables(): ~0.5 ms, information_schema ~10 ms
+            rows = self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [ALIAS]
+            ).fetchall()
+            self._tables = {r[0] for r in rows}
+        return all(t in self._tables for t in tables)
 
     def _pairs(self, sql: str, params: list[Any]) -> dict[str, int]:
         return {str(k): int(n) for k, n in self.con.execute(sql, params).fetchall()}
@@ -176,27 +183,25 @@ class Reader:
         where, params = self._scope()
         if not self._has("persons"):
             return PersonsPage([], 0, 1, 1)
-        letters = self._has("notify_letters")
-        filters, found_params = _search(query, letters)
-        last_letter = (
-            "(SELECT max(letter_id) FROM notify_letters l WHERE l.person_id = p.person_id)"
-            if letters
-            else "NULL"
-        )
-        tier = "r.tier" if self._has("person_risk") else "NULL"
-        risk = "LEFT JOIN person_risk r USING (person_id)" if tier != "NULL" else ""
-        base = f"FROM persons p {risk} WHERE {where} AND {filters}"
+        filters, found_params = _search(self, query)
+        base = f"FROM persons p WHERE {where} AND {filters}"
         total = int(
             self.con.execute(f"SELECT count(*) {base}", params + found_params).fetchall()[0][0]
         )
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 1), pages)
-        rows = self.con.execute(
+        found = self.con.execute(
             f"SELECT p.person_id, p.surname, p.first_names, CAST(p.birth_date AS VARCHAR), "
-            f"p.postcode, {tier}, {last_letter} {base} ORDER BY p.surname, p.person_id "
+            f"p.postcode {base} ORDER BY p.surname, p.person_id "
             f"LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}",
             params + found_params,
         ).fetchall()
+        ids = [r[0] for r in found]
+        tiers = self._by_person("SELECT person_id, tier FROM person_risk", "person_risk", ids)
+        last = self._by_person(
+            "SELECT person_id, max(letter_id) FROM notify_letters", "notify_letters", ids, "1"
+        )
+        rows = [(*r, tiers.get(r[0]), last.get(r[0])) for r in found]
         shown = [
             PersonRow(
                 pid,
@@ -212,6 +217,19 @@ class Reader:
             self._viewed("personnes", person_ids=[r.person_id for r in shown])
         return PersonsPage(shown, total, page, pages)
 
+    def _by_person(
+        self, select: str, table: str, ids: list[str], group: str | None = None
+    ) -> dict[str, Any]:
+        """{person id: value} of `select` (person id, value) for a few persons."""
+        if not ids or not self._has(table):
+            return {}
+        grouped = f" GROUP BY {group}" if group else ""
+        by_rowid = table in WRITERS
+        rows = f" AND {BY_ROWID}" if by_rowid else ""
+        sql = f"{select} WHERE person_id IN (SELECT unnest(?::VARCHAR[])){rows}{grouped}"
+        rids = [_rowids(self, table, "person_id", ids)] if by_rowid else []
+        return dict(self.con.execute(sql, [ids, *rids]).fetchall())
+
     def person(self, person_id: str) -> PersonView | None:
         """One person of this principal's, masked as `vigie review` masks; None otherwise."""
         where, params = self._scope()
@@ -220,8 +238,8 @@ class Reader:
         rows = self.con.execute(
             "SELECT surname, birth_name, first_names, CAST(birth_date AS VARCHAR), sex, address, "
             f"postcode, city, phone, email, controllers FROM persons p WHERE p.person_id = ? "
-            f"AND {where}",
-            [person_id, *params],
+            f"AND p.{BY_ROWID} AND {where}",
+            [person_id, _rowids(self, "persons", "person_id", [person_id]), *params],
         ).fetchall()
         if not rows:
             return None
@@ -256,20 +274,27 @@ class Reader:
         if not self._has("person_risk"):
             return None, []
         rows = self.con.execute(
-            "SELECT tier, reasons FROM person_risk WHERE person_id = ?", [person_id]
+            f"SELECT tier, reasons FROM person_risk WHERE person_id = ? AND {BY_ROWID}",
+            [person_id, _rowids(self, "person_risk", "person_id", [person_id])],
         ).fetchall()
         return (rows[0][0], list(rows[0][1] or [])) if rows else (None, [])
 
     def _letters_of(self, person_id: str) -> tuple[list[dict[str, Any]], list[str]]:
         if not self._has("notify_letters", "notify_status", "notify_issues", "notify_not_sent"):
             return [], []
-        rows = self.con.execute(
-            "SELECT l.letter_id, i.kind, CAST(i.created_at AS DATE), l.controller, "
-            f"coalesce(s.status, 'unknown') FROM notify_letters l JOIN notify_issues i USING "
-            f"(issue) LEFT JOIN ({_LATEST_STATUS}) s USING (letter_id) WHERE l.person_id = ? "
-            "ORDER BY l.issue",
-            [person_id],
+        found = self.con.execute(
+            "SELECT l.letter_id, i.kind, CAST(i.created_at AS DATE), l.controller FROM "
+            "notify_letters l JOIN notify_issues i USING (issue) WHERE l.person_id = ? AND "
+            f"l.{BY_ROWID} ORDER BY l.issue",
+            [person_id, _rowids(self, "notify_letters", "person_id", [person_id])],
         ).fetchall()
+        # the latest news of these letters only (not of every letter, then joined)
+        latest = _LATEST_STATUS.replace(
+            "FROM notify_status",
+            "FROM notify_status WHERE letter_id IN (SELECT unnest(?::VARCHAR[]))",
+        )
+        status = dict(self.con.execute(latest, [[r[0] for r in found]]).fetchall())
+        rows = [(*r, status.get(r[0], "unknown")) for r in found]
         lead = self.who.role == "lead"
         letters = [
             {
@@ -292,8 +317,9 @@ class Reader:
         where, params = self._scope()
         if not self._has("persons") or len(person_id) > 40:
             return False
-        sql = f"SELECT count(*) FROM persons p WHERE p.person_id = ? AND {where}"
-        return bool(self.con.execute(sql, [person_id, *params]).fetchall()[0][0])
+        sql = f"SELECT count(*) FROM persons p WHERE p.person_id = ? AND p.{BY_ROWID} AND {where}"
+        rids = _rowids(self, "persons", "person_id", [person_id])
+        return bool(self.con.execute(sql, [person_id, rids, *params]).fetchall()[0][0])
 
     def views(self, person_id: str) -> list[dict[str, Any]]:
         """Who looked at a person (lead only): the audit's view entries naming it."""
@@ -340,27 +366,98 @@ def views_of(audit_path: Path, person_id: str) -> list[dict[str, Any]]:
     return found
 
 
-def _search(query: str, letters: bool) -> tuple[str, list[Any]]:
-    """The filter for a letter reference (L01-000123) or the start of a surname."""
+def _search(reader: Reader, query: str) -> tuple[str, list[Any]]:
+    """The filter for a letter reference (L01-000123) or the start of a surname (or birth
+    name), accents and case aside: resolved to person ids first, so that the persons
+    table is filtered by ids rather than scanned with a function per row."""
     query = query.strip()
     if not query:
         return "true", []
     if LETTER_REF.match(query.upper()):
-        if not letters:
+        if not reader._has("notify_letters"):
             return "false", []
-        return (
-            "EXISTS (SELECT 1 FROM notify_letters l WHERE l.person_id = p.person_id "
-            "AND l.letter_id = ?)",
-            [query.upper()],
-        )
+        ids = [
+            r[0]
+            for r in reader.con.execute(
+                "SELECT person_id FROM notify_letters WHERE letter_id = ?", [query.upper()]
+            ).fetchall()
+        ]
+        rids = _rowids(reader, "persons", "person_id", ids) if ids else []
+        return f"p.{BY_ROWID} AND p.person_id IN (SELECT unnest(?::VARCHAR[]))", [rids, ids]
     name = _NAME_CHARS.sub("", fold(query).upper()).strip()
     if len(name) < 2:
         return "false", []
-    folded = "upper(strip_accents({}))"
-    return (
-        f"({folded.format('p.surname')} LIKE ? OR {folded.format('p.birth_name')} LIKE ?)",
-        [name + "%", name + "%"],
+    rids, ids = _named(reader, name)
+    # the person ids too: a map gone stale could only hide a person, never show another
+    return f"p.{BY_ROWID} AND p.person_id IN (SELECT unnest(?::VARCHAR[]))", [rids, ids]
+
+
+# -- Lookups without scanning: sorted maps in the console's own memory --------------------
+# The store's tables are not sorted by the keys pages look up (person id, folded name), so
+# each lookup scanned 500,000 rows. The console keeps, in its DuckDB's in-memory catalog
+# (never in the store), maps key -> rowid sorted by key, whose row groups' min/max let a
+# lookup skip the rest; the rows are then read by rowid. A map is rebuilt when its table
+# changes: its row count, or a new run of a stage that writes it. Queries keep their plain
+# condition beside the rowids, so a stale map could hide a row, never show another one;
+# and the principal's scope stays in the SQL.
+
+_MAPS = "memory.main.console_map_"
+WRITERS = {  # who rewrites a table (the audit verb of its stage)
+    "persons": ("link",),
+    "person_risk": ("assess",),
+    "notify_letters": ("notify", "notify resend", "portal requests import"),
+}
+
+
+def _map(reader: Reader, name: str, table: str, select: str) -> str:
+    """The map `name` (columns key, rid) of `select` over `table`, fresh; its full name."""
+    con = reader.con
+    verbs = list(WRITERS[table])
+    version = con.execute(
+        f"SELECT (SELECT count(*) FROM {table}) || ':' || (SELECT coalesce(max(seq), 0) "
+        "FROM _runs WHERE list_contains(?, verb))",
+        [verbs],
+    ).fetchall()[0][0]
+    con.execute(f"CREATE TABLE IF NOT EXISTS {_MAPS}versions (name VARCHAR, version VARCHAR)")
+    known = con.execute(f"SELECT version FROM {_MAPS}versions WHERE name = ?", [name])
+    if known.fetchall() != [(version,)]:
+        con.execute(f"CREATE OR REPLACE TABLE {_MAPS}{name} AS {select} ORDER BY key")
+        con.execute(f"DELETE FROM {_MAPS}versions WHERE name = ?", [name])
+        con.execute(f"INSERT INTO {_MAPS}versions VALUES (?, ?)", [name, version])
+    return f"{_MAPS}{name}"
+
+
+BY_ROWID = "rowid IN (SELECT unnest(?::BIGINT[]))"  # with _rowids' list: rows found fast
+
+
+def _rowids(reader: Reader, table: str, key: str, values: list[str]) -> list[int]:
+    """The rowids of `table` whose `key` is one of `values`, from the sorted map."""
+    found = _map(reader, f"{table}_{key}", table, f"SELECT {key} AS key, rowid AS rid FROM {table}")
+    if len(values) == 1:
+        rows = reader.con.execute(f"SELECT rid FROM {found} WHERE key = ?", values)
+    else:
+        sql = f"SELECT rid FROM {found} WHERE key IN (SELECT unnest(?::VARCHAR[]))"
+        rows = reader.con.execute(sql, [values])
+    return [r[0] for r in rows.fetchall()]
+
+
+def _named(reader: Reader, prefix: str) -> tuple[list[int], list[str]]:
+    """(rowids, person ids) of the persons whose surname or birth name, folded as the
+    search folds it, starts with `prefix`: folding 500,000 names per search was the name
+    lookup's cost; the map holds them folded and sorted (a prefix is then a range)."""
+    found = _map(
+        reader,
+        "names",
+        "persons",
+        "SELECT key, rid, person_id FROM (SELECT upper(strip_accents(surname)) AS key, rowid "
+        "AS rid, person_id FROM persons UNION SELECT upper(strip_accents(birth_name)), rowid, "
+        "person_id FROM persons) WHERE key IS NOT NULL",
     )
+    rows = reader.con.execute(
+        f"SELECT DISTINCT rid, person_id FROM {found} WHERE key >= ? AND key < ?",
+        [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)],
+    ).fetchall()
+    return [r[0] for r in rows], [r[1] for r in rows]
 
 
 def _clock(con: duckdb.DuckDBPyConnection, facts: dict[str, Any], now: datetime) -> Clock | None:
