@@ -159,7 +159,7 @@ class Pages:
                 if session.principal.role not in roles:
                     return self.refuse(403, session)
                 try:
-                    reader = Reader(self.ws, con, session.principal)
+                    reader = Reader(self.ws, con, session.principal, self.store.kept)
                     return handler(request, Ctx(session, reader, now, form))
                 except Denied:
                     return self.refuse(403, session)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -103,8 +103,15 @@ class PersonView:
 class Reader:
     """The reads of one request, for one principal, over an open store."""
 
-    def __init__(self, ws: Workspace, con: duckdb.DuckDBPyConnection, who: Principal) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        con: duckdb.DuckDBPyConnection,
+        who: Principal,
+        kept: dict[Any, Any] | None = None,
+    ) -> None:
         self.ws, self.con, self.who = ws, con, who
+        self.kept = kept if kept is not None else {}  # figures kept across requests
         self._tables: set[str] | None = None  # the store's tables, read once per request
 
     def _scope(self, alias: str = "p") -> tuple[str, list[Any]]:
@@ -129,6 +136,9 @@ class Reader:
     def dashboard(self, facts: dict[str, Any], now: datetime) -> Dashboard:
         """Key figures; a controller's are those of its persons only."""
         where, params = self._scope()
+        kept = _kept_board(self, facts, now)
+        if kept is not None:
+            return kept
         board = Dashboard(clock=_clock(self.con, facts, now))
         _complete(self, board, now)
         if not self._has("persons"):
@@ -159,6 +169,7 @@ class Reader:
                     "d.unique_id_r = q.unique_id_r)"
                 ).fetchall()[0][0]
             )
+        _keep_board(self, board)
         return board
 
     def _letters(self, board: Dashboard, persons: str, params: list[Any]) -> None:
@@ -907,3 +918,46 @@ def letter_inputs(reader: Reader, slug: str) -> LetterInputs | None:
 
 def _package_folder(reader: Reader, slug: str) -> Path:
     return reader.ws.out_dir / "notify" / filings.FILINGS_DIR / "controllers" / slug
+
+
+# -- Dashboard figures kept between two stage runs ---------------------------------------
+# Counting 500,000 persons by tier, département, category and letter status takes seconds;
+# the figures change only when a stage runs, and every stage records a run. So each
+# scope's figures are kept (in the console process, `Reader.kept`) with the number of the
+# last recorded run, and recounted when a newer run appears. The clock, the filings and
+# the time are read afresh on every request. Console logins and account changes, which
+# change no figure, do not count as runs here.
+
+_NO_FIGURES = ("console %", "users %")
+
+
+def _figures_version(reader: Reader) -> int:
+    if not reader._has("_runs"):
+        return 0
+    row = reader.con.execute(
+        "SELECT coalesce(max(seq), 0) FROM _runs WHERE NOT (verb LIKE ? OR verb LIKE ?)",
+        list(_NO_FIGURES),
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _board_key(reader: Reader) -> tuple[str, str | None]:
+    return ("dashboard " + reader.who.role, reader.who.controller)
+
+
+def _kept_board(reader: Reader, facts: dict[str, Any], now: datetime) -> Dashboard | None:
+    kept = reader.kept.get(_board_key(reader))
+    if kept is None or kept[0] != _figures_version(reader):
+        return None
+    board: Dashboard = kept[1]
+    lead = reader.who.role == "lead"
+    return replace(
+        board,
+        clock=_clock(reader.con, facts, now),
+        now=now,
+        filings=_filings(reader) if lead else [],
+    )
+
+
+def _keep_board(reader: Reader, board: Dashboard) -> None:
+    reader.kept[_board_key(reader)] = (_figures_version(reader), board)
