@@ -41,8 +41,10 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
+# `make bench BENCH_ARGS="--only scale --sizes 20000,100000"` runs some sections only.
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Regenerates the committed SQL-dump fixtures with the real MariaDB and PostgreSQL
 # tools (installs them from Debian packages; needs root).

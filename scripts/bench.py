@@ -23,7 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benches.common import ROOT, Context, machine
 
 # Pipeline order; a section whose module does not exist yet is skipped.
-SECTIONS = ["foundation", "scan", "link", "notify", "portal", "console", "resources"]
+SECTIONS = [
+    "foundation", "scan", "link", "spark", "notify", "portal", "console", "resources",
+    "scale", "reference",
+]  # fmt: skip
 
 
 def main() -> None:
@@ -31,10 +34,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--large", type=int, default=500_000)
     parser.add_argument("--only", action="append", choices=SECTIONS)
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: tuple(int(x) for x in text.split(",")),
+        default=(),
+        help="persons per size for the scale section, e.g. 20000,100000 (default: its own)",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="vigie-bench-"))
-    ctx = Context(work=work, repeats=args.repeats, large=args.large)
+    ctx = Context(work=work, repeats=args.repeats, large=args.large, sizes=args.sizes)
     body: list[str] = []
     try:
         for name in args.only or SECTIONS:

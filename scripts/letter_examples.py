@@ -1,9 +1,10 @@
-"""Regenerate docs/letter-example.png and docs/letter-minor-example.png: an adult's letter
-and a letter to a minor's legal representatives, both pages side by side, rendered with
-the shipped template through the same Typst path as `vigie notify` (synthetic person,
-fixed code, so the images only change when the letters do).
+"""Regenerate docs/letter-example.png, docs/letter-minor-example.png and
+docs/letter-large-print-example.png: an adult's letter, a letter to a minor's legal
+representatives, and the adult's letter in large print (`--large-print`), every page side
+by side, rendered with the shipped template through the same Typst path as `vigie notify`
+(synthetic person, fixed code, so the images only change when the letters do).
 
-    python scripts/letter_examples.py            # writes the two PNGs under docs/
+    python scripts/letter_examples.py            # writes the three PNGs under docs/
 """
 
 from __future__ import annotations
@@ -49,11 +50,14 @@ EXAMPLES = {
          "provider.prescriber", "care.exam", "health.result"],
     ),
 }  # fmt: skip
+LARGE_PRINT = {"letter-large-print-example.png": "letter-example.png"}  # name: as which
 DPI = 110
 GAP = 16  # grey px around and between the pages
 
 
-def render(recipient: Recipient, tier: str, elements: list[str], out: Path) -> Path:
+def render(
+    recipient: Recipient, tier: str, elements: list[str], out: Path, large_print: bool = False
+) -> Path:
     address = format_address(recipient)
     if not isinstance(address, tuple):
         raise SystemExit(f"example address does not fit the norm: {address.reason}")
@@ -64,7 +68,8 @@ def render(recipient: Recipient, tier: str, elements: list[str], out: Path) -> P
     pages = {kind: parts.add(kind, fields) for kind, fields in text.parts.items()}
     live = {**text.live, "id": "L01-000012", "code": "K2Y9-VSW7-2WBQ", "parts": pages}
     letters.prepare_build(letters.DEFAULT_TEMPLATE_DIR, out / "build", parts)
-    job = letters.BatchJob("example", out / "example.pdf", [live], INCIDENT.verify_url)
+    job = letters.BatchJob("example", out / "example.pdf", [live], INCIDENT.verify_url,
+                           large_print=large_print)  # fmt: skip
     list(letters.render_batches([job], out / "build", processes=1))
     return job.path
 
@@ -90,6 +95,10 @@ def main() -> int:
         for name, (recipient, tier, elements) in EXAMPLES.items():
             folder = Path(tmp) / name
             side_by_side(render(recipient, tier, elements, folder), DOCS / name)
+            print(DOCS / name)
+        for name, like in LARGE_PRINT.items():
+            folder = Path(tmp) / name
+            side_by_side(render(*EXAMPLES[like], folder, large_print=True), DOCS / name)
             print(DOCS / name)
     return 0
 

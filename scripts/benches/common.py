@@ -23,6 +23,7 @@ class Context:
     work: Path
     repeats: int
     large: int
+    sizes: tuple[int, ...] = ()  # the scale section's sizes (--sizes)
     cache: dict[str, Path] = field(default_factory=dict)
 
     def incident(self, persons: int, seed: int = 1) -> Path:
@@ -40,6 +41,7 @@ class Sample:
     seconds: float
     peak_mb: float
     output: str
+    cpu: float = 0.0  # user + system seconds of the command and its children
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
@@ -53,9 +55,9 @@ def run_isolated(cmd: list[str], env: dict[str, str] | None = None) -> Sample:
     wrapper = (
         "import subprocess,sys,json,time;t=time.monotonic();"
         "p=subprocess.Popen(sys.argv[1:],stdout=subprocess.PIPE);o,_=p.communicate();"
-        "import resource;m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+        "import resource;r=resource.getrusage(resource.RUSAGE_CHILDREN);m=r.ru_maxrss;"
         "sys.stdout.write(json.dumps({'rc':p.returncode,'s':time.monotonic()-t,'kb':m,"
-        "'out':o.decode()}))"
+        "'cpu':r.ru_utime+r.ru_stime,'out':o.decode()}))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", wrapper, *cmd],
@@ -67,7 +69,7 @@ def run_isolated(cmd: list[str], env: dict[str, str] | None = None) -> Sample:
     doc = json.loads(proc.stdout)
     if doc["rc"]:
         raise SystemExit(f"bench: {' '.join(cmd)} exited {doc['rc']}")
-    return Sample(doc["s"], doc["kb"] / 1024, doc["out"])
+    return Sample(doc["s"], doc["kb"] / 1024, doc["out"], doc["cpu"])
 
 
 def median(samples: list[Sample]) -> tuple[float, float]:

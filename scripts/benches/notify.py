@@ -1,6 +1,8 @@
-"""Issue 6 figures: `vigie notify` letters per second at 20,000 persons and at the large
-size, batches written on two processes, and ReportLab's canvas API (the usual Python PDF
-route) drawing the same two-page letter with the same QR code, in the same session.
+"""Issue 6 and 14 figures: `vigie notify` letters per second at 20,000 persons and at the
+large size, batches written on two processes; at 20,000 also with `--accessible` and with
+1,000 persons in large print; and ReportLab's canvas API (the usual Python PDF route)
+drawing the same two-page letter with the same QR code, in the same session. The load
+average is noted as the section runs: the machine may be shared.
 
 Preparation (not timed): the 20,000-person incident through ingest, registries, scan,
 link and assess, in this process. The large workspace is that one with its persons
@@ -25,6 +27,7 @@ from benches.common import BENCH_ENV, VIGIE, Context, Sample, run_isolated
 TITLE = "notify"
 SMALL = 20_000
 PEER_LETTERS = 4_000
+LARGE_PRINT = 1_000
 
 
 def run_section(ctx: Context) -> list[str]:
@@ -32,18 +35,29 @@ def run_section(ctx: Context) -> list[str]:
     small = _prepare(ctx, SMALL)
     large = _replicate(ctx, small, ctx.large)
     rows = [
-        "| persons | letters | median time (s) | letters/s | runs | peak RSS (MB) | batches |",
-        "|---|---|---|---|---|---|---|",
+        "| persons | options | letters | median time (s) | letters/s | runs | peak RSS (MB) "
+        "| batches |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+    load = [f"{_load()} at the start"]
     for ws, repeats in ((small, ctx.repeats), (large, 1)):
         samples = [_notify(ws, i) for i in range(repeats)]
         rows.append(_row(samples))
+        load.append(f"{_load()} after {json.loads(samples[0].output)['persons']:,} persons")
+    # On request (docs/letters.md): every letter tagged, then LARGE_PRINT persons in large
+    # print (that request stands: it runs last on this workspace).
+    rows.append(_row([_notify(small, 1, "--accessible")], "--accessible"))
+    request = _large_print_request(small, LARGE_PRINT)
+    rows.append(_row([_notify(small, 1, "--large-print", str(request))],
+                     f"--large-print ({LARGE_PRINT:,} of them)"))  # fmt: skip
+    load.append(f"{_load()} after the options")
     peer = _peer(small, ctx.work, PEER_LETTERS)
     return [
         "## notify: letters (two-page A4 letter with a QR code, batches of 1,000)",
         "",
         *rows,
         "",
+        f"Load average (1, 5, 15 min) during the section: {'; '.join(load)}.",
         f"Peer, same session: ReportLab {_reportlab_version()} canvas API drawing the same "
         f"two-page letter (same texts, address block, segno QR with a fixed mask) for the "
         f"first {PEER_LETTERS:,} letters, two processes each writing one batch PDF: "
@@ -84,8 +98,21 @@ def _replicate(ctx: Context, small: Path, size: int) -> Path:
     return target
 
 
-def _notify(ws: Path, run_no: int) -> Sample:
-    args = [*VIGIE, "notify", str(ws), "--date", "2021-03-01", "--json"]
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _large_print_request(ws: Path, count: int) -> Path:
+    """A --large-print file naming the first `count` letters of the latest issue."""
+    manifest = sorted((ws / "out" / "notify").glob("issue-*/manifest.csv"))[-1]
+    ids = [line.split(",", 1)[0] for line in manifest.read_text().splitlines()[1:]]
+    request = ws.parent / "gros-caracteres.txt"
+    request.write_text("\n".join(ids[:count]) + "\n", encoding="utf-8")
+    return request
+
+
+def _notify(ws: Path, run_no: int, *options: str) -> Sample:
+    args = [*VIGIE, "notify", str(ws), "--date", "2021-03-01", "--json", *options]
     if run_no or (ws / "out" / "notify").exists():
         args.append("--reissue")
     sample = run_isolated(args, env=BENCH_ENV)
@@ -94,14 +121,14 @@ def _notify(ws: Path, run_no: int) -> Sample:
     return sample
 
 
-def _row(samples: list[Sample]) -> str:
+def _row(samples: list[Sample], options: str = "") -> str:
     seconds = statistics.median(s.seconds for s in samples)
     doc = json.loads(samples[0].output)
     letters = doc["letters"]
     peak = max(s.peak_mb for s in samples)
     return (
-        f"| {doc['persons']:,} | {letters:,} | {seconds:.1f} | {letters / seconds:,.0f} | "
-        f"{len(samples)} | {peak:,.0f} | {doc['batches']} |"
+        f"| {doc['persons']:,} | {options} | {letters:,} | {seconds:.1f} | "
+        f"{letters / seconds:,.0f} | {len(samples)} | {peak:,.0f} | {doc['batches']} |"
     )
 
 

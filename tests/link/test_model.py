@@ -94,3 +94,12 @@ def test_model_digest_ignores_splinks_random_linker_uid() -> None:
     other = finish(con, {"linker_uid": "bkbr025g", "m": 0.8}, {}, training)
     assert first.digest == again.digest != other.digest
     assert "linker_uid" not in first.model
+
+
+def test_model_digest_ignores_float_noise_in_the_last_bits() -> None:
+    # Two uninterrupted runs of link on one incident gave these two m (crash tests).
+    from vigie.link.train import model_digest
+
+    first = model_digest({"m": 0.010178374436400347, "u": [0.5]})
+    again = model_digest({"m": 0.010178374436400345, "u": [0.5]})
+    assert first == again != model_digest({"m": 0.0101783744365, "u": [0.5]})

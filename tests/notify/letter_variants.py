@@ -100,10 +100,12 @@ def letter_id(index: int) -> str:
     return f"L01-{index + 1:06d}"
 
 
-def render(variants: list[Variant], out: Path) -> Path:
+def render(
+    variants: list[Variant], out: Path, *, large_print: bool = False, accessible: bool = False
+) -> Path:
     """Every variant rendered once, in one batch, through the real Typst path (parts
     typeset once into fragments.pdf, letters placed from them); letter i is on pages
-    2i+1 and 2i+2 of the returned PDF."""
+    2i+1 and 2i+2 of the returned PDF (large print: on new sheets, see render_batches)."""
     parts = letters.PartTable()
     live = []
     for i, variant in enumerate(variants):
@@ -113,7 +115,9 @@ def render(variants: list[Variant], out: Path) -> Path:
                      "code": CODE, "parts": pages})  # fmt: skip
     build = out / "build"
     letters.prepare_build(letters.DEFAULT_TEMPLATE_DIR, build, parts)
-    job = letters.BatchJob("batch-0001", out / "batch-0001.pdf", live)
+    name = "large-print-0001" if large_print else "batch-0001"
+    job = letters.BatchJob(name, out / f"{name}.pdf", live, accessible=accessible,
+                           large_print=large_print)  # fmt: skip
     list(letters.render_batches([job], build, processes=1))
     return job.path
 

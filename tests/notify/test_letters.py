@@ -222,8 +222,10 @@ def test_manifest_matches_letters_and_holds_no_name(notified: Notified) -> None:
         "postcode",
         "controller",
         "variant",
+        "large_print",
     ]
     assert len(rows) == notified.result["letters"]
+    assert {r["large_print"] for r in rows} == {"false"}
     postcodes = [r["postcode"] for r in rows]
     assert postcodes == sorted(postcodes)
     sizes: dict[str, int] = defaultdict(int)

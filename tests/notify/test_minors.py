@@ -134,3 +134,50 @@ def test_letters_keep_a_minors_secret(notified: Notified, tmp_path: Path, notify
         ).fetchone()[0]
     assert own_letter not in lines
     assert not (out / "email" / f"{own_letter}.eml").exists()
+
+
+def test_a_returned_minors_letter_is_resent_under_the_same_policy(
+    notified: Notified, tmp_path: Path, notify_env: Path
+) -> None:
+    """The letter resent to a newer address is planned as a first letter is: to a child
+    under 15 with an HIV test, the parents' letter stays generic."""
+    from vigie.notify.tracking import import_status, resend_returned
+    from vigie.workspace import quote_ident
+
+    copy = tmp_path / "ws"
+    shutil.copytree(notified.workspace, copy)
+    ws = Workspace.open(copy)
+    with ws.connect() as con:
+        young, _ = _two_minors(con)
+        con.execute("INSERT INTO person_exposure VALUES (?, 'health.hiv')", [young])
+        first = con.execute(
+            "SELECT letter_id FROM notify_letters WHERE person_id = ?", [young]
+        ).fetchone()[0]
+        table, row = con.execute(
+            'SELECT "table", _row FROM person_registry WHERE person_id = ? '
+            "ORDER BY probability DESC LIMIT 1",
+            [young],
+        ).fetchone()
+        column = con.execute(
+            "SELECT column_name FROM scan_columns WHERE table_name = ? AND "
+            "element = 'contact.address' LIMIT 1",
+            [table],
+        ).fetchone()[0]
+        con.execute(
+            f"UPDATE {quote_ident(table)} SET {quote_ident(column)} = "
+            "'17 rue des Nouveaux Quartiers' WHERE _row = ?",
+            [row],
+        )
+    status = tmp_path / "laposte.csv"
+    status.write_text(f"letter_id,status\n{first},NPAI\n", encoding="utf-8")
+    import_status(ws, status)
+    result = resend_returned(ws, NotifyOptions(processes=1, letter_date=LETTER_DATE))
+    assert result["letters"] == 1
+    with ws.connect(read_only=True) as con:
+        variant, batch, page = con.execute(
+            "SELECT variant, batch, first_page FROM notify_letters WHERE resend_of = ?", [first]
+        ).fetchone()
+    assert variant == "minor_generic"
+    text = " ".join(page_texts(Path(result["out"]) / "letters" / f"{batch}.pdf")[page - 1].split())
+    assert "17 RUE DES NOUVEAUX QUARTIERS" in text and "des informations de santé" in text
+    assert not [word for word in TELLING if word in text]

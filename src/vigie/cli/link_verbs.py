@@ -15,7 +15,7 @@ from vigie.link import review as review_lib
 from vigie.link.decide import LOWER, UPPER, Thresholds
 from vigie.link.pipeline import LinkOptions, run_link
 from vigie.link.scope import parse_period
-from vigie.link.spark import require_pyspark
+from vigie.link.spark_session import require_pyspark
 
 
 @app.command()
@@ -35,7 +35,13 @@ from vigie.link.spark import require_pyspark
     type=click.Choice(["duckdb", "spark"]),
     default="duckdb",
     show_default=True,
-    help="Where Splink runs (spark: PySpark local mode, pip install 'vigie[spark]').",
+    help="Where Splink runs (spark: pip install 'vigie[spark]'; local mode unless --spark-master).",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    help="Run --engine spark on a cluster: spark://HOST:PORT, k8s://HOST:PORT or yarn "
+    "(secret: VIGIE_SPARK_SECRET_FILE; see docs/scale.md).",
 )
 @verb
 def link(
@@ -45,6 +51,7 @@ def link(
     upper: float,
     lower: float,
     engine: str,
+    spark_master: str | None,
 ) -> Result:
     """Resolve the leak into persons and attach each to the controllers holding them.
 
@@ -56,7 +63,11 @@ def link(
     Example:
       vigie link incident --period 2018-06-01..2019-02-05
       vigie link incident --evaluate synth/truth --json
+      VIGIE_SPARK_SECRET_FILE=spark.secret vigie link incident --engine spark \\
+        --spark-master spark://10.0.0.5:7077
     """
+    if spark_master and engine != "spark":
+        raise ConfigError("--spark-master needs --engine spark")
     if engine == "spark":
         require_pyspark()
     if not 0 <= lower <= upper <= 1:
@@ -67,6 +78,7 @@ def link(
         thresholds=Thresholds(upper, lower),
         evaluate=truth,
         engine=engine,
+        spark_master=spark_master,
     )
     result = run_link(ws, options)
     if result["model"]["reason"]:  # on stderr even with --json: a reader must know

@@ -55,6 +55,22 @@ def notify() -> None:
     is_flag=True,
     help="Tagged PDFs for screen readers (French, reading order, QR alt text); ~1.7x slower.",
 )
+@click.option(
+    "--large-print",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="Persons whose letters are printed large: a letter reference (L01-000123) or a "
+    "person_id a line, or a CSV with a letter_id or person_id column.",
+)
+@click.option("--shard", metavar="I/N", help="Render only shard I of N (docs/scale.md).")
+@click.option("--merge", is_flag=True, help="Check and record the shard folders DIR… as one issue.")
+@click.option(
+    "--make-keys",
+    is_flag=True,
+    help="Only make the keys all shards share (before copying WS to other machines).",
+)
+@click.argument("shard_dirs", nargs=-1, metavar="[DIR…]",
+                type=click.Path(file_okay=False, exists=True, path_type=Path))  # fmt: skip
 @verb
 def notify_run(
     workspace: Path,
@@ -66,18 +82,29 @@ def notify_run(
     reissue: bool,
     resend: bool,
     accessible: bool,
+    large_print: Path | None,
+    shard: str | None,
+    merge: bool,
+    make_keys: bool,
+    shard_dirs: tuple[Path, ...],
 ) -> Result:
     """Write a letter for every notifiable person, and the filings, under WS/out/notify/.
 
     Letters go in batch PDFs sorted by postcode with a manifest.csv for the print house;
     each carries a verification code (`vigie verify`). Deceased persons and persons with
     no usable address get no letter and are listed in not_sent.csv. Running again
-    changes nothing once letters are issued (see --reissue, --resend).
+    changes nothing once letters are issued (see --reissue, --resend). --accessible
+    letters are tagged PDF for screen readers; --large-print letters are set in 16 pt on
+    as many sheets as needed (PDF/UA-1), in their own batches, and stay large in later
+    issues; once letters are out, --large-print alone issues large-print copies.
 
     \b
     Example:
       vigie notify incident --date 2021-03-01
       vigie notify run incident --template my-template --batch-size 500 --json
+      vigie notify incident --large-print gros-caracteres.txt
+      vigie notify incident --date 2021-03-01 --shard 2/3   # on each of 3 machines
+      vigie notify incident --merge m1/shard-1-of-3 m2/shard-2-of-3 m3/shard-3-of-3
     """
     from vigie.notify.run import NotifyOptions, notify_workspace
 
@@ -89,15 +116,22 @@ def notify_run(
         verify_url=verify_url,
         reissue=reissue,
         accessible=accessible,
+        large_print=large_print,
     )
+    if resend and large_print:
+        raise ConfigError("--resend and --large-print: run one, then the other")
     ws = open_workspace(workspace)
+    if shard or merge or shard_dirs or make_keys:
+        from vigie.cli.notify_shards import sharded
+
+        return sharded(ws, options, shard, merge, list(shard_dirs), resend, make_keys)
     if resend:
         from vigie.notify.tracking import resend_returned
 
         data = resend_returned(ws, options)
         return Result(data, _resend_text(data))
     data = notify_workspace(ws, options)
-    return Result(data, _text(data))
+    return Result(data, _copies_text(data) if data.get("kind") == "resend" else _text(data))
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -114,6 +148,8 @@ def _text(d: dict[str, Any]) -> str:
         head = f"letters already issued (issue {d['issue']}): nothing changed; --reissue for new"
     else:
         head = f"{d['letters']:,} letters in {d['batches']} batch PDFs (issue {d['issue']})"
+        if d.get("large_print"):
+            head += f", {d['large_print']:,} in large print"
     not_sent = ", ".join(f"{r} {n:,}" for r, n in d["not_sent"].items() if n) or "none"
     lines = [
         head,
@@ -124,6 +160,21 @@ def _text(d: dict[str, Any]) -> str:
     if "channels" in d:
         c = d["channels"]
         lines.insert(2, f"e-mail variants {c['email']:,}, SMS variants {c['sms']:,}")
+    return "\n".join(lines)
+
+
+def _copies_text(d: dict[str, Any]) -> str:
+    """Large-print copies once letters are out (`--large-print` without `--reissue`)."""
+    not_sent = ", ".join(f"{r} {n:,}" for r, n in d["not_sent"].items() if n)
+    if not d["letters"]:
+        return f"no large-print letter: the persons named get no letter ({not_sent})"
+    lines = [
+        f"{d['letters']:,} large-print letters (issue {d['issue']}), each replacing the "
+        "person's latest letter; the codes already mailed stay valid",
+        f"letters:  {d['out']}  ({PERSONAL})",
+    ]
+    if not_sent:
+        lines.insert(1, f"no letter for {not_sent}")
     return "\n".join(lines)
 
 

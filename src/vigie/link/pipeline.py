@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from vigie.errors import ConfigError
 from vigie.link import decide, evaluate, model, outputs, records, scope, train
 from vigie.link.quiet import splink_quiet
 from vigie.progress import Progress
@@ -23,7 +24,8 @@ class LinkOptions:
     thresholds: decide.Thresholds = field(default_factory=decide.Thresholds)
     evaluate: Path | None = None
     seed: int = 1
-    engine: str = "duckdb"  # or "spark" (Splink's Spark backend, PySpark local mode)
+    engine: str = "duckdb"  # or "spark" (Splink's Spark backend)
+    spark_master: str | None = None  # a cluster's master URL; None: Spark in local mode
 
 
 def _reference_date(ws: Workspace) -> date:
@@ -50,6 +52,7 @@ def _train(
     settings: dict[str, Any],
     fields: set[str],
     options: LinkOptions,
+    target: Any,
 ) -> train.Trained:
     lower, seed = options.thresholds.lower, options.seed
     if options.engine == "spark":
@@ -57,14 +60,36 @@ def _train(
 
         work_dir = ws.path / ".tmp" / "spark"
         return spark.train_and_predict(
-            con, records.RECORDS, settings, fields, lower=lower, seed=seed, work_dir=work_dir
+            con,
+            records.RECORDS,
+            settings,
+            fields,
+            lower=lower,
+            seed=seed,
+            work_dir=work_dir,
+            target=target,
         )
     return train.train_and_predict(con, records.RECORDS, settings, fields, lower=lower, seed=seed)
+
+
+def _spark_target(options: LinkOptions) -> Any:
+    """Spark's target (local mode or a checked cluster); None for the DuckDB engine."""
+    if options.engine != "spark":
+        if options.spark_master:
+            raise ConfigError("--spark-master needs --engine spark")
+        return None
+    from vigie.link import spark_session
+
+    spark_session.require_pyspark()
+    if options.spark_master:
+        return spark_session.cluster_target(options.spark_master)
+    return spark_session.Target()
 
 
 def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, Any]:
     """Link the workspace's leak into persons and attach them to controllers."""
     started = time.monotonic()
+    target = _spark_target(options)  # a cluster is checked before the records are built
     seconds: dict[str, float] = {}
     with ws.connect() as con, Progress("link: records", total=3, unit="steps", rate=False) as bar:
         bar.advance(0)  # shown from the start: reading records takes a while at 2M rows
@@ -80,7 +105,7 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
         fields = train.present_fields(con, records.RECORDS)
         settings = model.build_settings(fields)
         with splink_quiet():
-            trained = _train(ws, con, settings, fields, options)
+            trained = _train(ws, con, settings, fields, options, target)
         seconds.update(trained.seconds)
         mark = time.monotonic()
         bar.label = "link: deciding and writing persons"
@@ -112,6 +137,7 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
             "model_version": model.MODEL_VERSION,
             "trained_on_incident": trained.training.trained,
             "engine": options.engine,
+            "spark_master": options.spark_master,
             "tables": [s.name for s in sources],
         }
         counts = {k: result[k] for k in ("persons", "records", "unlinked", "review_queue")}

@@ -1,29 +1,29 @@
 """`vigie link --engine spark`: the same model trained and scored by Splink's Spark backend.
 
-PySpark runs in local mode (Java 17). The records are built and standardised in DuckDB
-as for the default engine, handed to Spark through Arrow, and the scored pairs come back
-the same way; deciding, clustering and outputs stay in DuckDB. Spark's spills and
-shuffles go to the workspace's temp folder, encrypted (`spark.io.encryption.enabled`),
-and Splink's intermediate tables are persisted in memory, never written as parquet.
+Spark runs in local mode, or on a cluster with `--spark-master` (spark_session.py: the
+session, its security and its errors). The records are built and standardised in DuckDB
+as for the default engine and shipped to Spark over the session (Arrow batches, through
+the driver; on a cluster they cross the network inside Spark's authenticated, encrypted
+RPC, never as a file); the scored pairs come back the same way. Deciding, clustering and
+outputs stay in DuckDB. Splink's intermediate tables are persisted in the executors'
+memory (spilled encrypted), never written as parquet.
 """
 
 from __future__ import annotations
 
 import copy
-import logging
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from vigie.errors import ConfigError
 from vigie.link import train
+from vigie.link.spark_session import Target, job_failure, open_session, require_pyspark
 
-SPARK_HINT = "--engine spark needs PySpark: pip install 'vigie[spark]' (pyspark>=3.5)"
+__all__ = ["Target", "require_pyspark", "spark_settings", "train_and_predict"]
+
 # Splink registers its Scala similarity functions under these names on Spark.
 _SPARK_FUNCTIONS = {
     "jaro_winkler_similarity(": "jaro_winkler(",
@@ -43,14 +43,6 @@ def _spark_hamming(match: re.Match[str]) -> str:
     )
 
 
-def require_pyspark() -> None:
-    """A ConfigError saying how to install the extra when PySpark is missing."""
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        raise ConfigError(SPARK_HINT) from None
-
-
 def spark_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The model's SQL (written for DuckDB) in Spark's dialect."""
     out = copy.deepcopy(settings)
@@ -64,32 +56,6 @@ def spark_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def session(work_dir: Path, rows: int) -> Any:
-    """A local Spark session with Splink's similarity functions and encrypted spills."""
-    require_pyspark()
-    from pyspark.sql import SparkSession
-    from splink.backends.spark import similarity_jar_location
-
-    work_dir.mkdir(parents=True, exist_ok=True)
-    cores = max(1, os.cpu_count() or 1)
-    partitions = str(max(cores, min(64, rows // 100_000)))  # small jobs: few partitions
-    return (
-        SparkSession.builder.master(f"local[{cores}]")
-        .appName("vigie-link")
-        .config("spark.jars", similarity_jar_location())
-        .config("spark.driver.memory", os.environ.get("VIGIE_SPARK_MEMORY", "4g"))
-        .config("spark.sql.shuffle.partitions", partitions)
-        .config("spark.default.parallelism", partitions)
-        .config("spark.local.dir", str(work_dir))
-        .config("spark.io.encryption.enabled", "true")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
-        .getOrCreate()
-    )
-
-
 def train_and_predict(
     con: duckdb.DuckDBPyConnection,
     records_table: str,
@@ -99,38 +65,57 @@ def train_and_predict(
     lower: float,
     seed: int,
     work_dir: Path,
+    target: Target | None = None,
 ) -> train.Trained:
-    """Estimate and score on Spark; the pairs >= `lower` land in train.PAIRS (DuckDB)."""
-    from splink import Linker, SparkAPI
+    """Estimate and score on Spark; the pairs >= `lower` land in train.PAIRS (DuckDB).
 
-    logging.getLogger("py4j").setLevel(logging.ERROR)
+    A Spark failure becomes one ConfigError naming the Java exception (never its
+    message, which may quote a value)."""
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+    from splink import Linker, SparkAPI
+    from splink.internals.exceptions import SplinkException
+
+    target = target or Target()
     seconds: dict[str, float] = {}
     started = time.monotonic()
     table = con.execute(f"SELECT * FROM {records_table}").to_arrow_table()
-    count = table.num_rows
-    spark = session(work_dir, count)
-    spark.sparkContext.setLogLevel("ERROR")
-    try:
-        frame = spark.createDataFrame(table.to_pandas())
-        del table
-        db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
-        linker = Linker(db_api.register(frame), spark_settings(settings), log_level=None)
-        # one u chunk: on Spark each chunk is a job, and its fixed cost dominates
-        training = train.estimate(linker, con, records_table, fields, seed, chunks=1)
-        seconds["train"] = time.monotonic() - started
-        started = time.monotonic()
-        predictions = linker.inference.predict(threshold_match_probability=lower)
-        pairs = predictions.as_spark_dataframe().select(
-            "unique_id_l", "unique_id_r", "match_probability", "match_weight"
-        )
-        _pairs_to_duckdb(con, pairs.toPandas())
-        seconds["predict"] = time.monotonic() - started
-        trained = linker.misc.save_model_to_json()
-    finally:
-        spark.catalog.clearCache()
-        spark.stop()
-        shutil.rmtree(work_dir, ignore_errors=True)  # Spark's (encrypted) spills
+    with open_session(target, work_dir, table.num_rows) as spark:
+        try:
+            frame = _ship(spark, table)
+            del table
+            db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
+            linker = Linker(db_api.register(frame), spark_settings(settings), log_level=None)
+            # one u chunk: on Spark each chunk is a job, and its fixed cost dominates
+            training = train.estimate(linker, con, records_table, fields, seed, chunks=1)
+            seconds["train"] = time.monotonic() - started
+            started = time.monotonic()
+            predictions = linker.inference.predict(threshold_match_probability=lower)
+            pairs = predictions.as_spark_dataframe().select(
+                "unique_id_l", "unique_id_r", "match_probability", "match_weight"
+            )
+            _pairs_to_duckdb(con, pairs.toArrow())
+            seconds["predict"] = time.monotonic() - started
+            trained = linker.misc.save_model_to_json()
+        except (PySparkException, Py4JError, SplinkException) as exc:
+            raise job_failure(target, exc) from None
     return train.finish(con, trained, seconds, training)
+
+
+def _ship(spark: Any, table: Any) -> Any:
+    """The records on the executors, once: Arrow batches sent over the session (inside
+    tasks, over Spark's encrypted RPC) and cached there (spilled encrypted).
+
+    Spark keeps a small Arrow input as a local relation inside the query plan instead:
+    every job would then carry all the records (a 65 MB task binary per job at 80,000
+    records, the driver thrashing), so the threshold is 0 (spark_session)."""
+    from pyspark import StorageLevel
+
+    frame = spark.createDataFrame(table)  # one partition per 10,000-record batch
+    partitions = int(spark.conf.get("spark.sql.shuffle.partitions"))
+    frame = frame.coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK)
+    frame.count()  # sent now; Splink's jobs read the executors' copy
+    return frame
 
 
 def _pairs_to_duckdb(con: duckdb.DuckDBPyConnection, pairs: Any) -> None:

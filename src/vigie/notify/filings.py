@@ -5,9 +5,11 @@ signalement.social-sante.gouv.fr portal); vigie fills what the workspace knows."
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,8 +27,6 @@ from vigie.notify.letters import (
 from vigie.workspace import Workspace, table_exists
 
 FILINGS_DIR = "filings"
-# the last issue of letters to everyone (not a resend, not portal answers)
-LAST_ISSUE = "(SELECT max(issue) FROM notify_issues WHERE kind IN ('initial', 'reissue'))"
 
 
 def _latest_assessment(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -126,30 +126,26 @@ def write_filings(
     return folder
 
 
-def controller_minors(
-    con: duckdb.DuckDBPyConnection, controller: str
-) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """(header, rows) of the controller's minors whose parents' letter names some items
-    only generically: for the lab's doctor to decide whether and how to inform
-    (docs/letters.md, Minors). No rows before notify, or when there are none."""
+def _minors_to_review(
+    con: duckdb.DuckDBPyConnection, issue: str
+) -> tuple[list[str], dict[str, list[tuple[Any, ...]]]]:
+    """Each controller's minors whose parents' letter names some items only generically:
+    for the lab's doctor to decide whether and how to inform (docs/letters.md, Minors)."""
     if not table_exists(con, "notify_minors_review"):
-        return ["person_id", "letter_id", "age", "withheld"], []
+        return [], {}
     result = con.execute(
-        "SELECT person_id, letter_id, age, withheld FROM notify_minors_review "
-        f"WHERE issue = {LAST_ISSUE} AND controller = ? ORDER BY person_id",
-        [controller],
+        "SELECT controller, person_id, letter_id, age, withheld FROM notify_minors_review "
+        f"WHERE issue = {issue} ORDER BY controller, person_id"
     )
-    return [d[0] for d in result.description], result.fetchall()
-
-
-def _minors_to_review(con: duckdb.DuckDBPyConnection, target: Path, controller: str) -> None:
-    header, rows = controller_minors(con, controller)
-    if rows:
-        filing_text.write_csv(target / "minors_to_review.csv", header, rows)
+    header = [d[0] for d in result.description][1:]
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for row in result.fetchall():
+        found.setdefault(row[0], []).append(row[1:])
+    return header, found
 
 
 _CONTROLLER_PERSONS = """
-SELECT p.person_id, p.surname, p.first_names, p.birth_date, p.postcode,
+SELECT p.controller, p.person_id, p.surname, p.first_names, p.birth_date, p.postcode,
     l.letter_id, coalesce(CASE WHEN l.letter_id IS NOT NULL THEN 'letter' END, n.reason) AS notice,
     r.tier, array_to_string(e.elements, '|') AS elements
 FROM (SELECT *, unnest(controllers) AS controller FROM persons) p
@@ -158,11 +154,13 @@ LEFT JOIN (SELECT person_id, list_sort(list(element)) AS elements FROM person_ex
 LEFT JOIN {letters} l USING (person_id)
 LEFT JOIN {not_sent} n USING (person_id)
 LEFT JOIN {risk} r USING (person_id)
-WHERE p.controller = ? ORDER BY p.person_id
+{where} ORDER BY p.controller, p.person_id
 """
+# the last issue of letters to everyone (not a resend, not portal answers)
+LAST_ISSUE = "(SELECT max(issue) FROM notify_issues WHERE kind IN ('initial', 'reissue'))"
 
 
-def _package_sql(con: duckdb.DuckDBPyConnection) -> str:
+def _persons_sql(con: duckdb.DuckDBPyConnection, where: str = "") -> str:
     return _CONTROLLER_PERSONS.format(
         letters=f"(SELECT * FROM notify_letters WHERE issue = {LAST_ISSUE})"
         if table_exists(con, "notify_letters")
@@ -173,32 +171,75 @@ def _package_sql(con: duckdb.DuckDBPyConnection) -> str:
         risk="person_risk"
         if table_exists(con, "person_risk")
         else "(SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS tier)",
+        where=where,
     )
 
 
 def controller_persons(
     con: duckdb.DuckDBPyConnection, controller: str
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """(header, rows) of a controller's persons.csv: each of its persons with the letter
-    of the last issue to everyone or the reason none was sent, tier and exposed elements.
-    Personal data: the console serves it to that controller (and the lead) only."""
-    result = con.execute(_package_sql(con), [controller])
-    return [d[0] for d in result.description], result.fetchall()
+    """(header, rows) of one controller's persons.csv, by the packages' own query: each of
+    its persons with the letter of the last issue to everyone or the reason none was
+    sent, tier and exposed elements. Personal data: the console serves it to that
+    controller (and the lead) only."""
+    result = con.execute(_persons_sql(con, "WHERE p.controller = ?"), [controller])
+    header = [d[0] for d in result.description][1:]  # without the controller
+    return header, [row[1:] for row in result.fetchall()]
+
+
+def controller_minors(
+    con: duckdb.DuckDBPyConnection, controller: str
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """(header, rows) of one controller's minors_to_review.csv (none before notify)."""
+    header, found = _minors_to_review(con, LAST_ISSUE)
+    return header or ["person_id", "letter_id", "age", "withheld"], found.get(controller, [])
 
 
 def _controller_packages(
     con: duckdb.DuckDBPyConnection, folder: Path, figures: dict[str, Any], template: Path
 ) -> None:
     """Per controller: its persons (CSV, personal data), its counts, its letter template."""
-    for controller, persons in figures["per_controller"].items():
-        target = folder / slug(controller)
-        header, rows = controller_persons(con, controller)
-        filing_text.write_csv(target / "persons.csv", header, rows)
-        counts = filing_text.controller_counts(controller, persons, rows)
-        text = json.dumps(counts, ensure_ascii=False, indent=2) + "\n"
-        write_private(target / "counts.json", text.encode("utf-8"))
-        _minors_to_review(con, target, controller)
-        copy = target / "letter-template"
+    issue = LAST_ISSUE
+    sql = _persons_sql(con)
+    # One query for every controller, read in its order a controller at a time (one query
+    # each scanned every table again: 28 scans of 500,000 persons for the reference case).
+    review = _minors_to_review(con, issue)  # first: no other query while the rows stream
+    result = con.execute(sql)
+    header = [d[0] for d in result.description][1:]  # without the controller
+    left = set(figures["per_controller"])
+    for controller, group in itertools.groupby(_fetched(result), key=lambda row: row[0]):
+        if controller in left:
+            left.remove(controller)
+            rows = [row[1:] for row in group]
+            _package(folder / slug(controller), controller, header, rows, figures, review)
+    for controller in sorted(left):  # no person of theirs (kept: an empty package says so)
+        _package(folder / slug(controller), controller, header, [], figures, review)
+    for controller in figures["per_controller"]:
+        copy = folder / slug(controller) / "letter-template"
         copy.mkdir(exist_ok=True, mode=0o700)
         for name in TEMPLATE_FILES:
             write_private(copy / name, (template / name).read_bytes())
+
+
+def _fetched(result: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
+    while chunk := result.fetchmany(10_000):
+        yield from chunk
+
+
+def _package(
+    target: Path,
+    controller: str,
+    header: list[str],
+    rows: list[tuple[Any, ...]],
+    figures: dict[str, Any],
+    review: tuple[list[str], dict[str, list[tuple[Any, ...]]]],
+) -> None:
+    """One controller's persons.csv, counts.json and minors_to_review.csv."""
+    filing_text.write_csv(target / "persons.csv", header, rows)
+    persons = figures["per_controller"][controller]
+    counts = filing_text.controller_counts(controller, persons, rows)
+    text = json.dumps(counts, ensure_ascii=False, indent=2) + "\n"
+    write_private(target / "counts.json", text.encode("utf-8"))
+    review_header, to_review = review
+    if to_review.get(controller):
+        filing_text.write_csv(target / "minors_to_review.csv", review_header, to_review[controller])

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from vigie.notify import codes, letters, records
+from vigie.notify import codes, large_print, letters, records
 from vigie.notify.channels import Contact, write_channels
 from vigie.notify.people import Planned
 from vigie.notify.variants import IncidentText, letter_text
@@ -30,6 +31,7 @@ MANIFEST_FIELDS = (
     "postcode",
     "controller",
     "variant",
+    "large_print",
 )
 
 
@@ -44,7 +46,8 @@ class IssueSpec:
     fallback_sender: str
     batch_size: int = 1000
     processes: int = 2
-    accessible: bool = False
+    accessible: bool = False  # tagged PDFs, the parts as text (letters.py)
+    large_print: frozenset[str] = frozenset()  # person ids (vigie.notify.large_print)
 
 
 @dataclass
@@ -54,6 +57,7 @@ class IssueOutcome:
     not_sent: dict[str, int] = field(default_factory=dict)
     channels: dict[str, int] = field(default_factory=dict)
     parts: int = 0
+    large_print: int = 0
 
 
 def letter_id(issue: int, seq: int) -> str:
@@ -66,9 +70,14 @@ def address_hash(lines: tuple[str, ...] | list[str]) -> str:
     return hashlib.sha256("\n".join(lines[start:]).encode("utf-8")).hexdigest()[:32]
 
 
-def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str, Any]:
+def _compose(
+    spec: IssueSpec, planned: list[Planned], secret: bytes, numbers: list[int] | None = None
+) -> dict[str, Any]:
+    """Ids, codes, texts and rows of the letters; `numbers`: the letter numbers when they
+    are not 1, 2, 3... (a shard's, vigie.notify.shards)."""
     parts = letters.PartTable()
     shared: dict[tuple[Any, ...], dict[str, int]] = {}
+    counts = {False: 0, True: 0}  # letters so far: standard, large print
     live: list[dict[str, Any]] = []
     code_rows, letter_rows, contacts = [], [], []
     review: list[tuple[Any, ...]] = []  # minors under the policy's age: for the lab's doctor
@@ -95,11 +104,16 @@ def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str
                                tier=plan.tier, elements=list(plan.named), sender=sender,
                                dpo=dpo, inc=spec.inc)  # fmt: skip
             shared[key] = {k: parts.add(k, v) for k, v in full.parts.items()}
-        lid, code = letter_id(spec.issue, seq), codes.new_code()
+        large = person.person_id in spec.large_print
+        lid, code = letter_id(spec.issue, numbers[seq - 1] if numbers else seq), codes.new_code()
         live.append({**text.live, "id": lid, "code": code, "parts": shared[key]})
         code_rows.append((codes.code_hash(secret, code), lid, sender, spec.inc.letter_date))
-        batch = f"batch-{(seq - 1) // spec.batch_size + 1:04d}"
-        first = ((seq - 1) % spec.batch_size) * letters.PAGES_PER_LETTER + 1
+        n, counts[large] = counts[large], counts[large] + 1
+        # Large print runs to several sheets (smaller batches: Typst's memory grows by the
+        # page); its pages are known once rendered.
+        size = max(1, spec.batch_size // 4) if large else spec.batch_size
+        batch = f"{large_print.PREFIX if large else 'batch-'}{n // size + 1:04d}"
+        first = (n % size) * letters.PAGES_PER_LETTER + 1
         letter_rows.append(
             [lid, spec.issue, person.person_id, batch, first, first + 1, plan.address[-1][:5],
              sender, text.live["variant"], plan.tier, bool(person.email), bool(person.phone),
@@ -117,23 +131,30 @@ def _compose(spec: IssueSpec, planned: list[Planned], secret: bytes) -> dict[str
 
 
 def _render(spec: IssueSpec, composed: dict[str, Any]) -> int:
+    """Write the batches; each letter's row gets the pages it was printed on."""
     build = spec.out / ".build"
     letters.prepare_build(spec.template, build, composed["parts"])
-    live = composed["live"]
+    live, rows = composed["live"], composed["rows"]
+    batches: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        batches.setdefault(row[3], []).append(i)
     jobs = [
         letters.BatchJob(
-            name=f"batch-{n:04d}",
-            path=spec.out / "letters" / f"batch-{n:04d}.pdf",
-            letters=live[start : start + spec.batch_size],
+            name=name,
+            path=spec.out / "letters" / f"{name}.pdf",
+            letters=[live[i] for i in members],
             verify_url=spec.inc.verify_url,
             accessible=spec.accessible,
+            large_print=name.startswith(large_print.PREFIX),
         )
-        for n, start in enumerate(range(0, len(live), spec.batch_size), 1)
+        for name, members in batches.items()
     ]
     try:
         with Progress("letters", total=len(live), unit="letters") as bar:
-            for _, count in letters.render_batches(jobs, build, spec.processes):
-                bar.advance(count)
+            for name, pages in letters.render_batches(jobs, build, spec.processes):
+                for i, (first, last) in zip(batches[name], pages, strict=True):
+                    rows[i][4], rows[i][5] = first, last
+                bar.advance(len(pages))
     finally:
         shutil.rmtree(build, ignore_errors=True)
     return len(jobs)
@@ -164,15 +185,24 @@ def write_issue(
     for row in rows:
         row[13] = (resend_of or {}).get(row[2])
     outcome = IssueOutcome(letters=len(rows), parts=len(composed["parts"].items))
-    outcome.batches = _render(spec, composed)
-    _csv(spec.out / "manifest.csv", MANIFEST_FIELDS, [[r[0], r[3], r[4], r[5], r[6], r[7], r[8]]
-                                                        for r in rows])  # fmt: skip
+    # E-mails, SMS and the public portal's hashes of the codes (the plaintext codes exist
+    # only here) do not need the PDFs: made in a thread while the batches render, instead
+    # of after (PBKDF2 and file writes release the GIL; at 500,000 persons they took
+    # minutes of one core while the other waited).
+    params = portal_hashes.load_params(con, create=True)
+    assert params is not None
+    issued = [(one["id"], one["code"]) for one in composed["live"]]
+    with ThreadPoolExecutor(1, thread_name_prefix="notify-side") as side:
+        hashing = side.submit(portal_hashes.hash_codes, params, issued)
+        channels = side.submit(write_channels, spec.out, composed["contacts"], spec.inc)
+        outcome.batches = _render(spec, composed)
+        portal_rows, outcome.channels = hashing.result(), channels.result()
+    large = [r[3].startswith(large_print.PREFIX) for r in rows]
+    outcome.large_print = sum(large)
+    manifest = [[*(r[i] for i in (0, 3, 4, 5, 6, 7, 8)), str(big).lower()]
+                for r, big in zip(rows, large, strict=True)]  # fmt: skip
+    _csv(spec.out / "manifest.csv", MANIFEST_FIELDS, manifest)
     _csv(spec.out / "not_sent.csv", ("person_id", "reason"), [list(x) for x in not_sent])
-    outcome.channels = write_channels(spec.out, composed["contacts"], spec.inc)
-    # The public portal's hashes are made now: the plaintext codes exist only here.
-    portal_rows = portal_hashes.hash_rows(
-        con, ((one["id"], one["code"]) for one in composed["live"])
-    )
     with transaction(con):
         con.execute(
             "INSERT INTO notify_issues VALUES (?, ?, now(), ?, ?)",

@@ -5,28 +5,34 @@ of exposed elements, the rights paragraph). Each distinct part is typeset once i
 `fragments.pdf` (one page per part, cut to its height) and placed in the letters as a PDF
 image; only the address, subject, code and QR are typeset per letter. This is what takes
 Typst from ~100 to well over 1,000 two-page letters per second (docs/letters.md).
+Accessible letters (`--accessible`) and large-print ones (`--large-print`) typeset the
+same parts in place from `fragments.json` instead, as real text in a tagged PDF.
 
 Each worker process keeps one `typst.Compiler` and gets whole batches; QR codes are made
-in the worker with a fixed mask (segno's mask search was the largest single cost,
-LIBRARIES.md); PDFs are written 0600. A letter is exactly two pages, so letter i of a
-batch is on pages 2i+1 and 2i+2; a batch with any other page count is an error naming
-the letter at fault.
+in the worker with zxing-cpp (segno, pure Python, was the largest single cost); PDFs are
+written 0600. A letter is exactly two pages, so letter i of a batch is on pages 2i+1 and
+2i+2; a batch with any other page count is an error naming the letter at fault. A
+large-print letter takes as many sheets as it needs, and its pages are read back from the
+`<letter-end>` marks of its batch.
 """
 
 from __future__ import annotations
 
-import io
+import base64
 import json
 import multiprocessing
 import os
 import re
 import shutil
+import struct
+import zlib
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from vigie.errors import ConfigError, InputError
 from vigie.notify.variants import BODY_WIDTH_MM, PART_WIDTHS_MM
@@ -35,6 +41,8 @@ PAGES_PER_LETTER = 2
 DEFAULT_TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_FILES = ("letter.typ", "parts.typ", "fragments.typ")
 FRAGMENTS_PDF = "fragments.pdf"
+# The same parts as data, for letters that typeset them as text (accessible, large print).
+FRAGMENTS_JSON = "fragments.json"
 # A fixed PDF timestamp: the same letters give the same bytes (reproducible runs).
 PDF_TIMESTAMP = int(datetime(2021, 1, 1, tzinfo=UTC).timestamp())
 BATCHES_PER_WORKER = 8
@@ -67,6 +75,7 @@ class BatchJob:
     letters: list[dict[str, Any]]
     verify_url: str | None = None
     accessible: bool = False  # tagged PDF, parts as text (see letter.typ)
+    large_print: bool = False  # 16 pt, PDF/UA-1, as many sheets as needed (letter.typ)
 
 
 def template_dir(folder: Path | None) -> Path:
@@ -96,8 +105,7 @@ def prepare_build(template: Path, build: Path, parts: PartTable) -> None:
     except typst.TypstError as exc:
         raise ConfigError(f"{template / 'parts.typ'}: {_typst_message(exc)}") from None
     write_private(build / FRAGMENTS_PDF, pdf_bytes(pdf))
-    # the same parts as data, for accessible letters that typeset them as text
-    write_private(build / "fragments.json", data.encode("utf-8"))
+    write_private(build / FRAGMENTS_JSON, data.encode("utf-8"))
 
 
 def pdf_bytes(result: object) -> bytes:
@@ -108,13 +116,46 @@ def pdf_bytes(result: object) -> bytes:
 
 
 def qr_svg(content: str) -> str:
-    """An SVG QR code; mask 0 fixed so segno does not try all eight (still decodes)."""
-    import segno
+    """The QR code as an SVG holding a 1-bit PNG, one pixel a module, quiet zone included.
 
-    buffer = io.BytesIO()
-    qr = segno.make(content, error="m", mask=0, micro=False)
-    qr.save(buffer, kind="svg", xmldecl=False, svgns=True, nl=False, border=4)
-    return buffer.getvalue().decode("ascii")
+    zxing-cpp encodes in C++; with the mask fixed (data_mask=0, as the QR standard allows)
+    a signed code takes ~0.1 ms instead of ~0.7 ms trying all eight, which was as long as
+    Typst's layout of the letter; segno, pure Python, took 4 ms. Every mask decodes; the
+    tests read the codes back with zbar. A small image is also cheaper for Typst to place
+    than a path of ~1,000 segments, and `pixelated` keeps the modules sharp when scaled.
+    """
+    import zxingcpp
+
+    code = zxingcpp.create_barcode(
+        content, zxingcpp.BarcodeFormat.QRCode, ec_level="M", data_mask=0
+    )
+    light = np.asarray(code.to_image(scale=1, add_quiet_zones=True)) > 127
+    size = len(light)
+    png = base64.b64encode(_png_1bit(light)).decode("ascii")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}">'
+        f'<image width="{size}" height="{size}" style="image-rendering:pixelated" '
+        f'href="data:image/png;base64,{png}"/></svg>'
+    )
+
+
+def _png_1bit(light: np.ndarray) -> bytes:
+    """A black-and-white PNG (bit depth 1, no filter) of a boolean array, True for white."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    height, width = light.shape
+    rows = np.packbits(light, axis=1)
+    raw = np.hstack([np.zeros((height, 1), np.uint8), rows]).tobytes()  # filter byte 0
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def qr_content(code: str, verify_url: str | None, signed: str = "") -> str:
@@ -141,8 +182,34 @@ def _compile(data: str, check: bool, accessible: bool = False) -> bytes:
     return pdf_bytes(pdf)
 
 
-def render_batch(job: BatchJob) -> tuple[str, int]:
-    """Compile one batch into its PDF (in a worker); returns (name, letters)."""
+def _compile_large(data: str, count: int) -> tuple[bytes, list[tuple[int, int]]]:
+    """Large print, PDF/UA-1 (the text is typeset in place: no image of text stops it); the
+    page ranges come from the letters' `<letter-end>` marks, each letter on new sheets."""
+    inputs = {"data": data, "large": "1"}
+    old = ConfigError("letter.typ has no large-print layout: copy vigie's template again")
+    try:
+        pdf = _compiler.compile(
+            format="pdf", sys_inputs=inputs, timestamp=PDF_TIMESTAMP, pdf_standards="ua-1"
+        )
+    except Exception:
+        if not _letter_ends():  # a template copied before large print existed: its
+            raise old from None  # images of text fail PDF/UA-1, the real fault is this
+        raise
+    ends = _letter_ends()
+    if len(ends) != count:
+        raise old
+    firsts = [1] + [last + 1 + last % 2 for last in ends[:-1]]  # the next odd page
+    return pdf_bytes(pdf), list(zip(firsts, ends, strict=True))
+
+
+def _letter_ends() -> list[int]:
+    """The last page of each letter of the batch just compiled (`<letter-end>` marks)."""
+    marks = json.loads(_compiler.query("<letter-end>", "value"))
+    return [int(mark["last"]) for mark in marks]
+
+
+def render_batch(job: BatchJob) -> tuple[str, list[tuple[int, int]]]:
+    """Compile one batch into its PDF (in a worker); returns (name, each letter's pages)."""
     import typst
 
     letters = [
@@ -151,15 +218,19 @@ def render_batch(job: BatchJob) -> tuple[str, int]:
     ]
     data = json.dumps({"letters": letters}, ensure_ascii=False)
     try:
-        pdf = _compile(data, check=False, accessible=job.accessible)
-        if len(_PAGE.findall(pdf)) != PAGES_PER_LETTER * len(letters):
-            _compile(data, check=True, accessible=job.accessible)  # raises, naming the letter
-            raise InputError("page count differs from two pages per letter", path=job.name)
+        if job.large_print:
+            pdf, pages = _compile_large(data, len(letters))
+        else:
+            pdf = _compile(data, check=False, accessible=job.accessible)
+            if len(_PAGE.findall(pdf)) != PAGES_PER_LETTER * len(letters):
+                _compile(data, check=True, accessible=job.accessible)  # names the letter
+                raise InputError("page count differs from two pages per letter", path=job.name)
+            pages = [(2 * i + 1, 2 * i + 2) for i in range(len(letters))]
     except typst.TypstError as exc:
         # Typst's message names the template line or the letter id; never a data value.
         raise InputError(_typst_message(exc), path=job.name) from None
     write_private(job.path, pdf)
-    return job.name, len(letters)
+    return job.name, pages
 
 
 def _typst_message(exc: Exception) -> str:
@@ -182,12 +253,15 @@ def write_private(path: Path, content: bytes) -> None:
 
 def render_batches(
     jobs: list[BatchJob], build: Path, processes: int = 2
-) -> Iterator[tuple[str, int]]:
-    """Render every batch on `processes` worker processes; yields as batches finish.
+) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+    """Render every batch on `processes` worker processes; yields (name, each letter's
+    first and last page) as batches finish, in any order.
 
-    Typst's caches grow by ~150 MB per 1,000 letters and live as long as the process, so
-    workers are replaced after BATCHES_PER_WORKER batches each: a fresh pool per round
-    (ProcessPoolExecutor's own max_tasks_per_child can hang on Python 3.11).
+    Typst's caches grow by ~110 MB per 1,000 letters and live as long as the process, so
+    each worker is replaced after BATCHES_PER_WORKER batches, on its own: the others go on
+    (multiprocessing.Pool's maxtasksperchild; a fresh ProcessPoolExecutor per round made
+    every worker wait for the round's slowest batch, and its max_tasks_per_child can hang
+    on Python 3.11).
     """
     if not jobs:
         return
@@ -199,9 +273,7 @@ def render_batches(
         return
     # Spawned, not forked: Typst's threads in this process would deadlock a forked child.
     spawn = multiprocessing.get_context("spawn")
-    per_round = workers * BATCHES_PER_WORKER
-    for start in range(0, len(jobs), per_round):
-        with ProcessPoolExecutor(
-            workers, mp_context=spawn, initializer=_init_worker, initargs=(str(build),)
-        ) as pool:
-            yield from pool.map(render_batch, jobs[start : start + per_round])
+    with spawn.Pool(
+        workers, _init_worker, (str(build),), maxtasksperchild=BATCHES_PER_WORKER
+    ) as pool:
+        yield from pool.imap_unordered(render_batch, jobs)

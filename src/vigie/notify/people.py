@@ -40,6 +40,7 @@ FROM persons p
 LEFT JOIN (SELECT person_id, list_sort(list(DISTINCT element)) AS elements
            FROM person_exposure GROUP BY 1) e USING (person_id)
 {risk_join}
+{where}
 ORDER BY p.person_id
 """
 
@@ -78,8 +79,9 @@ class Planned:
         return self.variant in ("minor", "minor_generic")
 
 
-def load_people(con: duckdb.DuckDBPyConnection, on: date) -> list[Person]:
-    """Every person with the fields a letter needs; minors are judged on `on`."""
+def load_people(con: duckdb.DuckDBPyConnection, on: date, where: str | None = None) -> list[Person]:
+    """Every person with the fields a letter needs; minors are judged on `on`. `where`: a
+    condition on `p.person_id` made by vigie (a shard's, vigie.notify.shards), never input."""
     for table in ("persons", "person_exposure"):
         if not table_exists(con, table):
             raise StoreError(f"no {table} table: run `vigie link` (and `vigie assess`) first")
@@ -87,6 +89,7 @@ def load_people(con: duckdb.DuckDBPyConnection, on: date) -> list[Person]:
     sql = _PEOPLE_SQL.format(
         tier="r.tier" if has_risk else "NULL",
         risk_join="LEFT JOIN person_risk r USING (person_id)" if has_risk else "",
+        where=f"WHERE {where}" if where else "",
     )
     return [_person(row, on) for row in con.execute(sql).fetchall()]
 

@@ -83,6 +83,15 @@ def batch_count(con: duckdb.DuckDBPyConnection, issue: int) -> int:
     )
 
 
+def large_print_count(con: duckdb.DuckDBPyConnection, issue: int) -> int:
+    return int(
+        con.execute(
+            "SELECT count(*) FROM notify_letters WHERE issue = ? AND starts_with(batch, ?)",
+            [issue, "large-print-"],
+        ).fetchall()[0][0]
+    )
+
+
 def insert_rows(
     con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[Any]
 ) -> None:

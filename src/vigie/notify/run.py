@@ -7,13 +7,13 @@ Idempotent: once letters are issued, running again changes nothing and reports t
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from vigie.errors import ConfigError
-from vigie.notify import codes, records
+from vigie.notify import codes, large_print, records
 from vigie.notify.issue import IssueSpec, write_issue
 from vigie.notify.letters import template_dir
 from vigie.notify.minors import VARIANTS, MinorsPolicy
@@ -33,6 +33,7 @@ class NotifyOptions:
     verify_url: str | None = None
     reissue: bool = False
     accessible: bool = False  # tagged PDFs with the text as text (slower: see letters.md)
+    large_print: Path | None = None  # persons to print large (vigie.notify.large_print)
 
 
 def _date(value: Any) -> date | None:
@@ -97,6 +98,9 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
     with ws.connect() as con:
         records.ensure_tables(con)
         done = [i for i in records.issues(con) if i.kind in ("initial", "reissue")]
+    if done and options.large_print and not options.reissue:
+        return large_print.issue_copies(ws, options, options.large_print)
+    with ws.connect() as con:
         if done and not options.reissue:
             last = done[-1]
             result = _summary(con, last.issue, last.letters, Path(last.out))
@@ -107,6 +111,8 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
             result["filings"] = str(filings)
             return result
         spec = issue_spec(ws, facts, options, _next_issue(con), "reissue" if done else "initial")
+        listed = large_print.resolve(con, options.large_print) if options.large_print else None
+        spec = replace(spec, large_print=large_print.standing(con) | (listed or frozenset()))
         people = load_people(con, spec.inc.letter_date)
         policy = MinorsPolicy.from_facts(facts)
         planned, not_sent = plan(people, policy)
@@ -124,6 +130,7 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
             "issue": spec.issue,
             "channels": outcome.channels,
             "parts": outcome.parts,
+            "large_print": outcome.large_print,
             "filings": str(filings),
             "already_issued": False,
             "accessible": options.accessible,
@@ -135,7 +142,8 @@ def notify_workspace(ws: Workspace, options: NotifyOptions) -> dict[str, Any]:
                   "verify_url": options.verify_url,
                   "accessible": options.accessible}  # fmt: skip
         counts_log = {"letters": outcome.letters, **counts, "batches": outcome.batches,
-                      "variants": result["variants"]}  # fmt: skip
+                      "variants": result["variants"],
+                      "large_print": outcome.large_print}  # fmt: skip
         ws.record("notify", params, counts_log, started=started, con=con)
     return result
 
@@ -152,6 +160,7 @@ def _summary(con: Any, issue: int, letters: int, out: Path) -> dict[str, Any]:
         "not_sent": not_sent,
         "persons": letters + sum(not_sent.values()),
         "batches": records.batch_count(con, issue),
+        "large_print": records.large_print_count(con, issue),
         "out": str(out),
         "issue": issue,
     }

@@ -14,10 +14,10 @@ from typing import Any
 import duckdb
 
 from vigie.errors import InputError
-from vigie.notify import codes, records
-from vigie.notify.address import AddressProblem, format_address
+from vigie.notify import codes, large_print, records
 from vigie.notify.issue import address_hash, write_issue
-from vigie.notify.people import Planned, load_people
+from vigie.notify.minors import MinorsPolicy
+from vigie.notify.people import Planned, load_people, plan
 from vigie.workspace import Workspace, quote_ident, table_exists
 
 STATUSES = ("sent", "delivered", "returned")
@@ -172,11 +172,13 @@ def resend_returned(ws: Workspace, options: Any) -> dict[str, Any]:
             "WHERE resend_of IS NOT NULL)"
         ).fetchall()
         spec = issue_spec(ws, facts, options, _next_issue(con), "resend")
+        spec = replace(spec, large_print=large_print.standing(con))
         people = {p.person_id: p for p in load_people(con, spec.inc.letter_date)}
         candidates = _registry_addresses(con, [r[1] for r in returned])
+        policy = MinorsPolicy.from_facts(facts)
         planned, not_sent, resend_of = [], [], {}
         for lid, pid, old_hash in returned:
-            plan = _newer(people.get(pid), candidates.get(pid, []), old_hash)
+            plan = _newer(people.get(pid), candidates.get(pid, []), old_hash, policy)
             if plan is None:
                 not_sent.append((pid, "no_newer_address"))
             else:
@@ -200,13 +202,16 @@ def resend_returned(ws: Workspace, options: Any) -> dict[str, Any]:
     }
 
 
-def _newer(person: Any, candidates: list[tuple[str, str, str]], old_hash: str) -> Planned | None:
-    if person is None or person.deceased:
+def _newer(
+    person: Any, candidates: list[tuple[str, str, str]], old_hash: str, policy: MinorsPolicy
+) -> Planned | None:
+    """The letter again at the first registry address that differs from the one used,
+    planned as the first was (a minor's letter keeps its variant: minors.py)."""
+    if person is None:
         return None
     for street, postcode, city in candidates:
         recipient = replace(person.recipient, address=street, postcode=postcode, city=city)
-        block = format_address(recipient)
-        if not isinstance(block, AddressProblem) and address_hash(block) != old_hash:
-            moved = replace(person, recipient=recipient)
-            return Planned(moved, block, person.tier or "high")
+        planned, _ = plan([replace(person, recipient=recipient)], policy)
+        if planned and address_hash(planned[0].address) != old_hash:
+            return planned[0]
     return None

@@ -55,12 +55,12 @@ def load_params(con: duckdb.DuckDBPyConnection, *, create: bool) -> tuple[bytes,
     return salt, ITERATIONS
 
 
-def hash_rows(
-    con: duckdb.DuckDBPyConnection, issued: Iterable[tuple[str, str]]
+def hash_codes(
+    params: tuple[bytes, int], issued: Iterable[tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    """(portal_hash, letter_id) for (letter_id, plaintext code) pairs being issued."""
-    params = load_params(con, create=True)
-    assert params is not None
+    """(portal_hash, letter_id) for (letter_id, plaintext code) pairs being issued, with
+    the workspace's (salt, rounds) from load_params: no store needed, so notify runs it in
+    a thread while the letters render (PBKDF2 releases the GIL)."""
     salt, rounds = params
     rows = []
     for letter_id, code in issued:

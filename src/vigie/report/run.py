@@ -80,7 +80,10 @@ def build_report(
         page = html.render(context)
         target = output or _default_path(ws, now)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page, encoding="utf-8")
+        # Written beside, then moved: a run killed mid-write never leaves half a report.
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(page, encoding="utf-8")
+        partial.replace(target)
         pdf_path = _pdf(target) if pdf else None
         missing = [view["key"] for view in charts if not view["pairs"]]
         result = ReportResult(
