@@ -113,6 +113,7 @@ class Reader:
         self.ws, self.con, self.who = ws, con, who
         self.kept = kept if kept is not None else {}  # figures kept across requests
         self._tables: set[str] | None = None  # the store's tables, read once per request
+        self._versions: dict[str, str] | None = None  # of the lookup maps' tables, too
 
     def _scope(self, alias: str = "p") -> tuple[str, list[Any]]:
         """The SQL condition on `persons` (as `alias`) this principal may read."""
@@ -194,24 +195,37 @@ class Reader:
         where, params = self._scope()
         if not self._has("persons"):
             return PersonsPage([], 0, 1, 1)
-        filters, found_params = _search(self, query)
-        base = f"FROM persons p WHERE {where} AND {filters}"
-        total = int(
-            self.con.execute(f"SELECT count(*) {base}", params + found_params).fetchall()[0][0]
-        )
+        matches = _search(self, query.strip())
+        if matches is None:  # every person: counted and sorted in the store
+            total = int(
+                self.con.execute(
+                    f"SELECT count(*) FROM persons p WHERE {where}", params
+                ).fetchall()[0][0]
+            )
+        else:  # found in the maps, in scope, in display order: only the page's rows read
+            total = len(matches)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 1), pages)
-        found = self.con.execute(
-            f"SELECT p.person_id, p.surname, p.first_names, CAST(p.birth_date AS VARCHAR), "
-            f"p.postcode {base} ORDER BY p.surname, p.person_id "
-            f"LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}",
-            params + found_params,
-        ).fetchall()
+        columns = "p.person_id, p.surname, p.first_names, CAST(p.birth_date AS VARCHAR), p.postcode"
+        if matches is None:
+            found = self.con.execute(
+                f"SELECT {columns} FROM persons p WHERE {where} ORDER BY p.surname, "
+                f"p.person_id LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}",
+                params,
+            ).fetchall()
+        else:
+            chunk = matches[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            # the ids beside the rowids (a stale map can only hide a person) and the scope
+            got = self.con.execute(
+                f"SELECT {columns} FROM persons p WHERE p.{BY_ROWID} AND p.person_id IN "
+                f"(SELECT unnest(?::VARCHAR[])) AND {where}",
+                [[rid for rid, _ in chunk], [pid for _, pid in chunk], *params],
+            ).fetchall()
+            by_id = {r[0]: r for r in got}
+            found = [by_id[pid] for _, pid in chunk if pid in by_id]
         ids = [r[0] for r in found]
-        tiers = self._by_person("SELECT person_id, tier FROM person_risk", "person_risk", ids)
-        last = self._by_person(
-            "SELECT person_id, max(letter_id) FROM notify_letters", "notify_letters", ids, "1"
-        )
+        tiers = self._by_person("first(tier)", "person_risk", ids)
+        last = self._by_person("max(letter_id)", "notify_letters", ids)
         rows = [(*r, tiers.get(r[0]), last.get(r[0])) for r in found]
         shown = [
             PersonRow(
@@ -228,18 +242,13 @@ class Reader:
             self._viewed("personnes", person_ids=[r.person_id for r in shown])
         return PersonsPage(shown, total, page, pages)
 
-    def _by_person(
-        self, select: str, table: str, ids: list[str], group: str | None = None
-    ) -> dict[str, Any]:
-        """{person id: value} of `select` (person id, value) for a few persons."""
+    def _by_person(self, value: str, table: str, ids: list[str]) -> dict[str, Any]:
+        """{person id: value} for a few persons, from `table`'s map by person id."""
         if not ids or not self._has(table):
             return {}
-        grouped = f" GROUP BY {group}" if group else ""
-        by_rowid = table in WRITERS
-        rows = f" AND {BY_ROWID}" if by_rowid else ""
-        sql = f"{select} WHERE person_id IN (SELECT unnest(?::VARCHAR[])){rows}{grouped}"
-        rids = [_rowids(self, table, "person_id", ids)] if by_rowid else []
-        return dict(self.con.execute(sql, [ids, *rids]).fetchall())
+        found = _by_person_map(self, table)
+        sql = f"SELECT key, {value} FROM {found} WHERE key IN (SELECT unnest(?::VARCHAR[]))"
+        return dict(self.con.execute(f"{sql} GROUP BY 1", [ids]).fetchall())
 
     def person(self, person_id: str) -> PersonView | None:
         """One person of this principal's, masked as `vigie review` masks; None otherwise."""
@@ -250,7 +259,7 @@ class Reader:
             "SELECT surname, birth_name, first_names, CAST(birth_date AS VARCHAR), sex, address, "
             f"postcode, city, phone, email, controllers FROM persons p WHERE p.person_id = ? "
             f"AND p.{BY_ROWID} AND {where}",
-            [person_id, _rowids(self, "persons", "person_id", [person_id]), *params],
+            [person_id, _rowids(self, "persons", [person_id]), *params],
         ).fetchall()
         if not rows:
             return None
@@ -284,9 +293,10 @@ class Reader:
     def _tier(self, person_id: str) -> tuple[str | None, list[str]]:
         if not self._has("person_risk"):
             return None, []
+        found = _by_person_map(self, "person_risk")
         rows = self.con.execute(
-            f"SELECT tier, reasons FROM person_risk WHERE person_id = ? AND {BY_ROWID}",
-            [person_id, _rowids(self, "person_risk", "person_id", [person_id])],
+            f"SELECT first(tier), first(reasons) FROM {found} WHERE key = ? HAVING count(*) > 0",
+            [person_id],
         ).fetchall()
         return (rows[0][0], list(rows[0][1] or [])) if rows else (None, [])
 
@@ -295,9 +305,9 @@ class Reader:
             return [], []
         found = self.con.execute(
             "SELECT l.letter_id, i.kind, CAST(i.created_at AS DATE), l.controller FROM "
-            "notify_letters l JOIN notify_issues i USING (issue) WHERE l.person_id = ? AND "
-            f"l.{BY_ROWID} ORDER BY l.issue",
-            [person_id, _rowids(self, "notify_letters", "person_id", [person_id])],
+            f"{_by_person_map(self, 'notify_letters')} l JOIN notify_issues i USING (issue) "
+            "WHERE l.key = ? ORDER BY l.issue, l.letter_id",
+            [person_id],
         ).fetchall()
         # the latest news of these letters only (not of every letter, then joined)
         latest = _LATEST_STATUS.replace(
@@ -329,7 +339,7 @@ class Reader:
         if not self._has("persons") or len(person_id) > 40:
             return False
         sql = f"SELECT count(*) FROM persons p WHERE p.person_id = ? AND p.{BY_ROWID} AND {where}"
-        rids = _rowids(self, "persons", "person_id", [person_id])
+        rids = _rowids(self, "persons", [person_id])
         return bool(self.con.execute(sql, [person_id, rids, *params]).fetchall()[0][0])
 
     def views(self, person_id: str) -> list[dict[str, Any]]:
@@ -377,30 +387,33 @@ def views_of(audit_path: Path, person_id: str) -> list[dict[str, Any]]:
     return found
 
 
-def _search(reader: Reader, query: str) -> tuple[str, list[Any]]:
-    """The filter for a letter reference (L01-000123) or the start of a surname (or birth
-    name), accents and case aside: resolved to person ids first, so that the persons
-    table is filtered by ids rather than scanned with a function per row."""
-    query = query.strip()
+def _search(reader: Reader, query: str) -> list[tuple[int, str]] | None:
+    """The persons a letter reference (L01-000123) or the start of a surname or birth name
+    (accents and case aside) finds, in this principal's scope, in display order, as
+    (rowid, person id): from the maps below, not by scanning persons. None: no query."""
     if not query:
-        return "true", []
+        return None
+    scope, params = reader._scope("m")
     if LETTER_REF.match(query.upper()):
         if not reader._has("notify_letters"):
-            return "false", []
+            return []
         ids = [
             r[0]
             for r in reader.con.execute(
                 "SELECT person_id FROM notify_letters WHERE letter_id = ?", [query.upper()]
             ).fetchall()
         ]
-        rids = _rowids(reader, "persons", "person_id", ids) if ids else []
-        return f"p.{BY_ROWID} AND p.person_id IN (SELECT unnest(?::VARCHAR[]))", [rids, ids]
+        if not ids:
+            return []
+        sql = (
+            f"SELECT rid, key FROM {_persons_map(reader)} m WHERE key IN (SELECT "
+            f"unnest(?::VARCHAR[])) AND {scope} ORDER BY key"
+        )
+        return [(r[0], r[1]) for r in reader.con.execute(sql, [ids, *params]).fetchall()]
     name = _NAME_CHARS.sub("", fold(query).upper()).strip()
     if len(name) < 2:
-        return "false", []
-    rids, ids = _named(reader, name)
-    # the person ids too: a map gone stale could only hide a person, never show another
-    return f"p.{BY_ROWID} AND p.person_id IN (SELECT unnest(?::VARCHAR[]))", [rids, ids]
+        return []
+    return _named(reader, name, scope, params)
 
 
 # -- Lookups without scanning: sorted maps in the console's own memory --------------------
@@ -420,30 +433,51 @@ WRITERS = {  # who rewrites a table (the audit verb of its stage)
 }
 
 
+def _versions(reader: Reader) -> dict[str, str]:
+    """Each mapped table's version (row count, last run of a stage writing it), read in
+    one query once per request."""
+    if reader._versions is None:
+        tables = [t for t in WRITERS if reader._has(t)]
+        parts = " UNION ALL ".join(
+            f"SELECT '{t}', (SELECT count(*) FROM {t}) || ':' || (SELECT coalesce(max(seq), 0) "
+            f"FROM _runs WHERE list_contains(?, verb))"
+            for t in tables
+        )
+        rows = reader.con.execute(parts, [list(WRITERS[t]) for t in tables]).fetchall()
+        reader._versions = {str(t): str(v) for t, v in rows} if tables else {}
+    return reader._versions
+
+
 def _map(reader: Reader, name: str, table: str, select: str) -> str:
-    """The map `name` (columns key, rid) of `select` over `table`, fresh; its full name."""
-    con = reader.con
-    verbs = list(WRITERS[table])
-    version = con.execute(
-        f"SELECT (SELECT count(*) FROM {table}) || ':' || (SELECT coalesce(max(seq), 0) "
-        "FROM _runs WHERE list_contains(?, verb))",
-        [verbs],
-    ).fetchall()[0][0]
-    con.execute(f"CREATE TABLE IF NOT EXISTS {_MAPS}versions (name VARCHAR, version VARCHAR)")
-    known = con.execute(f"SELECT version FROM {_MAPS}versions WHERE name = ?", [name])
-    if known.fetchall() != [(version,)]:
-        con.execute(f"CREATE OR REPLACE TABLE {_MAPS}{name} AS {select} ORDER BY key")
-        con.execute(f"DELETE FROM {_MAPS}versions WHERE name = ?", [name])
-        con.execute(f"INSERT INTO {_MAPS}versions VALUES (?, ?)", [name, version])
+    """The map `name` of `select` over `table` (a column `key`, sorted), fresh; its full
+    name. The maps built are remembered with the console's store (`Reader.kept`)."""
+    built = reader.kept.setdefault(("maps", id(reader.con)), {})
+    version = _versions(reader)[table]
+    if built.get(name) != version:
+        reader.con.execute(f"CREATE OR REPLACE TABLE {_MAPS}{name} AS {select} ORDER BY key")
+        built[name] = version
     return f"{_MAPS}{name}"
+
+
+_COVERING = {  # the columns a page needs, kept in the map itself (no second read)
+    "person_risk": "tier, reasons",
+    "notify_letters": "letter_id, issue, controller",
+}
+
+
+def _by_person_map(reader: Reader, table: str) -> str:
+    """`table`'s map by person id, with the columns pages read from it."""
+    extra = _COVERING.get(table, "")
+    columns = f"person_id AS key, rowid AS rid{', ' + extra if extra else ''}"
+    return _map(reader, f"{table}_person_id", table, f"SELECT {columns} FROM {table}")
 
 
 BY_ROWID = "rowid IN (SELECT unnest(?::BIGINT[]))"  # with _rowids' list: rows found fast
 
 
-def _rowids(reader: Reader, table: str, key: str, values: list[str]) -> list[int]:
-    """The rowids of `table` whose `key` is one of `values`, from the sorted map."""
-    found = _map(reader, f"{table}_{key}", table, f"SELECT {key} AS key, rowid AS rid FROM {table}")
+def _rowids(reader: Reader, table: str, values: list[str]) -> list[int]:
+    """The rowids of `table` whose person id is one of `values`, from its map."""
+    found = _persons_map(reader) if table == "persons" else _by_person_map(reader, table)
     if len(values) == 1:
         rows = reader.con.execute(f"SELECT rid FROM {found} WHERE key = ?", values)
     else:
@@ -452,23 +486,37 @@ def _rowids(reader: Reader, table: str, key: str, values: list[str]) -> list[int
     return [r[0] for r in rows.fetchall()]
 
 
-def _named(reader: Reader, prefix: str) -> tuple[list[int], list[str]]:
-    """(rowids, person ids) of the persons whose surname or birth name, folded as the
-    search folds it, starts with `prefix`: folding 500,000 names per search was the name
-    lookup's cost; the map holds them folded and sorted (a prefix is then a range)."""
+def _named(reader: Reader, prefix: str, scope: str, params: list[Any]) -> list[tuple[int, str]]:
+    """(rowid, person id) of the persons in scope whose surname or birth name, folded as
+    the search folds it, starts with `prefix`, by folded name: folding 500,000 names per
+    search was the name lookup's cost; the map holds them folded and sorted (a prefix is a
+    range), with each person's controllers for the scope."""
     found = _map(
         reader,
         "names",
         "persons",
-        "SELECT key, rid, person_id FROM (SELECT upper(strip_accents(surname)) AS key, rowid "
-        "AS rid, person_id FROM persons UNION SELECT upper(strip_accents(birth_name)), rowid, "
-        "person_id FROM persons) WHERE key IS NOT NULL",
+        "SELECT key, rid, person_id, controllers FROM (SELECT upper(strip_accents(surname)) "
+        "AS key, rowid AS rid, person_id, controllers FROM persons UNION ALL SELECT "
+        "upper(strip_accents(birth_name)), rowid, person_id, controllers FROM persons) "
+        "WHERE key IS NOT NULL",
     )
     rows = reader.con.execute(
-        f"SELECT DISTINCT rid, person_id FROM {found} WHERE key >= ? AND key < ?",
-        [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)],
+        f"SELECT rid, person_id FROM {found} m WHERE key >= ? AND key < ? AND {scope} "
+        "QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY key) = 1 "
+        "ORDER BY key, person_id",
+        [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), *params],
     ).fetchall()
-    return [r[0] for r in rows], [r[1] for r in rows]
+    return [(r[0], r[1]) for r in rows]
+
+
+def _persons_map(reader: Reader) -> str:
+    """persons' map by person id, with each person's controllers (for the scope)."""
+    return _map(
+        reader,
+        "persons_person_id",
+        "persons",
+        "SELECT person_id AS key, rowid AS rid, controllers FROM persons",
+    )
 
 
 def _clock(con: duckdb.DuckDBPyConnection, facts: dict[str, Any], now: datetime) -> Clock | None:
