@@ -131,3 +131,27 @@ def test_agents_get_no_dashboard_figures_or_filings(
     log_in(console_on, clock, make_account(ws, "controller", controllers_by_size(ws)[0]))
     assert console_on.get("/tableau-de-bord/chiffres").status_code == 200
     assert console_on.get("/depots/cnil-notification.pdf").status_code == 403
+
+
+def test_figures_are_kept_per_scope_until_a_stage_runs(
+    notified: Path, console_env: Path, tmp_path: Path
+) -> None:
+    copy = copy_workspace(notified, tmp_path / "copy")
+    big, small = controllers_by_size(copy)[:2]
+    kept: dict[object, object] = {}
+
+    def board(who: Principal):  # type: ignore[no-untyped-def]
+        with copy.connect() as con:
+            return Reader(copy, con, who, kept).dashboard(copy.facts(), NOW)
+
+    lead, first = board(LEAD), board(Principal("d.a", "controller", big))
+    second = board(Principal("d.b", "controller", small))
+    assert lead.persons == 120 and first.persons > second.persons  # never another's
+    assert list(second.per_controller) == [small] and second.filings == []
+    with copy.connect() as con:  # a change no stage recorded yet
+        con.execute("DELETE FROM notify_letters WHERE person_id IN (SELECT person_id FROM "
+                    "persons WHERE list_contains(controllers, ?))", [small])  # fmt: skip
+    assert board(Principal("d.b", "controller", small)).letters == second.letters  # kept
+    copy.record("notify status", {}, {"letters": 0})  # a stage ran: counted again
+    assert board(Principal("d.b", "controller", small)).letters == 0
+    assert board(LEAD).letters == lead.letters - second.letters

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +137,43 @@ def test_a_controllers_pages_hold_its_persons_only(ws: Workspace) -> None:
         first = dpo.persons("", 1)
         ids = [r.person_id for n in range(1, first.pages + 1) for r in dpo.persons("", n).rows]
     assert first.total == own == len(set(ids))
+
+
+def test_lookup_maps_follow_the_tables_and_a_stale_one_never_shows_another_person(
+    notified: Path, console_env: Path, tmp_path: Path
+) -> None:
+    """The console's in-memory maps (key -> rowid) are rebuilt when a stage rewrites a
+    table; one gone stale without a run can hide a person, never show someone else."""
+    from tests.console.conftest import copy_workspace
+    from vigie.console.store import ConsoleStore
+
+    copy = copy_workspace(notified, tmp_path / "copy")
+    with copy.connect(read_only=True) as con:
+        people = con.execute("SELECT person_id, surname FROM persons ORDER BY 1").fetchall()
+    store = ConsoleStore(copy)
+    try:
+
+        def look(person_id: str) -> str | None:
+            with store.open() as con:
+                view = Reader(copy, con, LEAD).person(person_id)
+            return view.person_id if view else None
+
+        def search(prefix: str) -> set[str]:
+            with store.open() as con:
+                return {r.person_id for r in Reader(copy, con, LEAD).persons(prefix, 1).rows}
+
+        assert all(look(pid) == pid for pid, _ in people[:20])  # maps built, then used
+        pid, surname = next((p, s) for p, s in people if s and len(s) > 3)
+        assert pid in search(surname[:3])
+        reorder = "CREATE OR REPLACE TABLE persons AS SELECT * FROM persons ORDER BY {} DESC"
+        with store.open() as con:  # rowids change, no run recorded: the maps are stale
+            con.execute(reorder.format("person_id"))
+        assert all(look(p) in (p, None) for p, _ in people)
+        assert search(surname[:3]) <= {p for p, s in people if s and s[:3] == surname[:3]}
+        with store.open() as con:  # what link does: rewrite, then record its run
+            con.execute(reorder.format("surname"))
+        copy.record("link", {}, {"persons": len(people)}, con=None)
+        assert all(look(p) == p for p, _ in people)
+        assert pid in search(surname[:3])
+    finally:
+        store.close()

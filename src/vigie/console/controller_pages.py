@@ -102,5 +102,5 @@ class ControllerPages:
         inputs = data.letter_inputs(ctx.reader, slug)
         if inputs is None:
             return self._not_found(ctx)
-        text = letter_wording(self.pages.ws.facts(), inputs, last_verify_url(self.pages.ws))
+        text = letter_wording(self.pages.facts(), inputs, last_verify_url(self.pages.ws))
         return self.pages.page("wording.html", session=ctx.session, text=text, slug=slug)

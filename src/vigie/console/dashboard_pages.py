@@ -23,7 +23,7 @@ class DashboardPages:
     def figures(self, request: Request, ctx: Ctx) -> Response:
         """The figures part of the dashboard (served with touch=False: polling it does not
         keep an idle session alive)."""
-        board = ctx.reader.dashboard(self.pages.ws.facts(), ctx.now)
+        board = ctx.reader.dashboard(self.pages.facts(), ctx.now)
         return self.pages.page(
             "dashboard_figures.html",
             session=ctx.session,

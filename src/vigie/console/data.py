@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from vigie.scan.recognizers.text_norm import fold
 from vigie.spreadsheet import csv_bytes
 from vigie.vocabulary import category
 from vigie.workspace import Workspace, audit, table_exists
+from vigie.workspace.store import ALIAS
 
 PAGE_SIZE = 50
 LETTER_REF = re.compile(r"^L\d{2}-\d{6}$")
@@ -102,8 +103,17 @@ class PersonView:
 class Reader:
     """The reads of one request, for one principal, over an open store."""
 
-    def __init__(self, ws: Workspace, con: duckdb.DuckDBPyConnection, who: Principal) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        con: duckdb.DuckDBPyConnection,
+        who: Principal,
+        kept: dict[Any, Any] | None = None,
+    ) -> None:
         self.ws, self.con, self.who = ws, con, who
+        self.kept = kept if kept is not None else {}  # figures kept across requests
+        self._tables: set[str] | None = None  # the store's tables, read once per request
+        self._versions: dict[str, str] | None = None  # of the lookup maps' tables, too
 
     def _scope(self, alias: str = "p") -> tuple[str, list[Any]]:
         """The SQL condition on `persons` (as `alias`) this principal may read."""
@@ -114,7 +124,12 @@ class Reader:
         raise Denied(self.who.role)
 
     def _has(self, *tables: str) -> bool:
-        return all(table_exists(self.con, t) for t in tables)
+        if self._tables is None:  # duckdb_tables(): ~0.5 ms, information_schema ~10 ms
+            rows = self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [ALIAS]
+            ).fetchall()
+            self._tables = {r[0] for r in rows}
+        return all(t in self._tables for t in tables)
 
     def _pairs(self, sql: str, params: list[Any]) -> dict[str, int]:
         return {str(k): int(n) for k, n in self.con.execute(sql, params).fetchall()}
@@ -122,6 +137,9 @@ class Reader:
     def dashboard(self, facts: dict[str, Any], now: datetime) -> Dashboard:
         """Key figures; a controller's are those of its persons only."""
         where, params = self._scope()
+        kept = _kept_board(self, facts, now)
+        if kept is not None:
+            return kept
         board = Dashboard(clock=_clock(self.con, facts, now))
         _complete(self, board, now)
         if not self._has("persons"):
@@ -152,6 +170,7 @@ class Reader:
                     "d.unique_id_r = q.unique_id_r)"
                 ).fetchall()[0][0]
             )
+        _keep_board(self, board)
         return board
 
     def _letters(self, board: Dashboard, persons: str, params: list[Any]) -> None:
@@ -176,27 +195,38 @@ class Reader:
         where, params = self._scope()
         if not self._has("persons"):
             return PersonsPage([], 0, 1, 1)
-        letters = self._has("notify_letters")
-        filters, found_params = _search(query, letters)
-        last_letter = (
-            "(SELECT max(letter_id) FROM notify_letters l WHERE l.person_id = p.person_id)"
-            if letters
-            else "NULL"
-        )
-        tier = "r.tier" if self._has("person_risk") else "NULL"
-        risk = "LEFT JOIN person_risk r USING (person_id)" if tier != "NULL" else ""
-        base = f"FROM persons p {risk} WHERE {where} AND {filters}"
-        total = int(
-            self.con.execute(f"SELECT count(*) {base}", params + found_params).fetchall()[0][0]
-        )
+        matches = _search(self, query.strip())
+        if matches is None:  # every person: counted and sorted in the store
+            total = int(
+                self.con.execute(
+                    f"SELECT count(*) FROM persons p WHERE {where}", params
+                ).fetchall()[0][0]
+            )
+        else:  # found in the maps, in scope, in display order: only the page's rows read
+            total = len(matches)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 1), pages)
-        rows = self.con.execute(
-            f"SELECT p.person_id, p.surname, p.first_names, CAST(p.birth_date AS VARCHAR), "
-            f"p.postcode, {tier}, {last_letter} {base} ORDER BY p.surname, p.person_id "
-            f"LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}",
-            params + found_params,
-        ).fetchall()
+        columns = "p.person_id, p.surname, p.first_names, CAST(p.birth_date AS VARCHAR), p.postcode"
+        if matches is None:
+            found = self.con.execute(
+                f"SELECT {columns} FROM persons p WHERE {where} ORDER BY p.surname, "
+                f"p.person_id LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}",
+                params,
+            ).fetchall()
+        else:
+            chunk = matches[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            # the ids beside the rowids (a stale map can only hide a person) and the scope
+            got = self.con.execute(
+                f"SELECT {columns} FROM persons p WHERE p.{BY_ROWID} AND p.person_id IN "
+                f"(SELECT unnest(?::VARCHAR[])) AND {where}",
+                [[rid for rid, _ in chunk], [pid for _, pid in chunk], *params],
+            ).fetchall()
+            by_id = {r[0]: r for r in got}
+            found = [by_id[pid] for _, pid in chunk if pid in by_id]
+        ids = [r[0] for r in found]
+        tiers = self._by_person("first(tier)", "person_risk", ids)
+        last = self._by_person("max(letter_id)", "notify_letters", ids)
+        rows = [(*r, tiers.get(r[0]), last.get(r[0])) for r in found]
         shown = [
             PersonRow(
                 pid,
@@ -212,6 +242,14 @@ class Reader:
             self._viewed("personnes", person_ids=[r.person_id for r in shown])
         return PersonsPage(shown, total, page, pages)
 
+    def _by_person(self, value: str, table: str, ids: list[str]) -> dict[str, Any]:
+        """{person id: value} for a few persons, from `table`'s map by person id."""
+        if not ids or not self._has(table):
+            return {}
+        found = _by_person_map(self, table)
+        sql = f"SELECT key, {value} FROM {found} WHERE key IN (SELECT unnest(?::VARCHAR[]))"
+        return dict(self.con.execute(f"{sql} GROUP BY 1", [ids]).fetchall())
+
     def person(self, person_id: str) -> PersonView | None:
         """One person of this principal's, masked as `vigie review` masks; None otherwise."""
         where, params = self._scope()
@@ -220,8 +258,8 @@ class Reader:
         rows = self.con.execute(
             "SELECT surname, birth_name, first_names, CAST(birth_date AS VARCHAR), sex, address, "
             f"postcode, city, phone, email, controllers FROM persons p WHERE p.person_id = ? "
-            f"AND {where}",
-            [person_id, *params],
+            f"AND p.{BY_ROWID} AND {where}",
+            [person_id, _rowids(self, "persons", [person_id]), *params],
         ).fetchall()
         if not rows:
             return None
@@ -255,21 +293,29 @@ class Reader:
     def _tier(self, person_id: str) -> tuple[str | None, list[str]]:
         if not self._has("person_risk"):
             return None, []
+        found = _by_person_map(self, "person_risk")
         rows = self.con.execute(
-            "SELECT tier, reasons FROM person_risk WHERE person_id = ?", [person_id]
+            f"SELECT first(tier), first(reasons) FROM {found} WHERE key = ? HAVING count(*) > 0",
+            [person_id],
         ).fetchall()
         return (rows[0][0], list(rows[0][1] or [])) if rows else (None, [])
 
     def _letters_of(self, person_id: str) -> tuple[list[dict[str, Any]], list[str]]:
         if not self._has("notify_letters", "notify_status", "notify_issues", "notify_not_sent"):
             return [], []
-        rows = self.con.execute(
-            "SELECT l.letter_id, i.kind, CAST(i.created_at AS DATE), l.controller, "
-            f"coalesce(s.status, 'unknown') FROM notify_letters l JOIN notify_issues i USING "
-            f"(issue) LEFT JOIN ({_LATEST_STATUS}) s USING (letter_id) WHERE l.person_id = ? "
-            "ORDER BY l.issue",
+        found = self.con.execute(
+            "SELECT l.letter_id, i.kind, CAST(i.created_at AS DATE), l.controller FROM "
+            f"{_by_person_map(self, 'notify_letters')} l JOIN notify_issues i USING (issue) "
+            "WHERE l.key = ? ORDER BY l.issue, l.letter_id",
             [person_id],
         ).fetchall()
+        # the latest news of these letters only (not of every letter, then joined)
+        latest = _LATEST_STATUS.replace(
+            "FROM notify_status",
+            "FROM notify_status WHERE letter_id IN (SELECT unnest(?::VARCHAR[]))",
+        )
+        status = dict(self.con.execute(latest, [[r[0] for r in found]]).fetchall())
+        rows = [(*r, status.get(r[0], "unknown")) for r in found]
         lead = self.who.role == "lead"
         letters = [
             {
@@ -292,8 +338,9 @@ class Reader:
         where, params = self._scope()
         if not self._has("persons") or len(person_id) > 40:
             return False
-        sql = f"SELECT count(*) FROM persons p WHERE p.person_id = ? AND {where}"
-        return bool(self.con.execute(sql, [person_id, *params]).fetchall()[0][0])
+        sql = f"SELECT count(*) FROM persons p WHERE p.person_id = ? AND p.{BY_ROWID} AND {where}"
+        rids = _rowids(self, "persons", [person_id])
+        return bool(self.con.execute(sql, [person_id, rids, *params]).fetchall()[0][0])
 
     def views(self, person_id: str) -> list[dict[str, Any]]:
         """Who looked at a person (lead only): the audit's view entries naming it."""
@@ -340,26 +387,135 @@ def views_of(audit_path: Path, person_id: str) -> list[dict[str, Any]]:
     return found
 
 
-def _search(query: str, letters: bool) -> tuple[str, list[Any]]:
-    """The filter for a letter reference (L01-000123) or the start of a surname."""
-    query = query.strip()
+def _search(reader: Reader, query: str) -> list[tuple[int, str]] | None:
+    """The persons a letter reference (L01-000123) or the start of a surname or birth name
+    (accents and case aside) finds, in this principal's scope, in display order, as
+    (rowid, person id): from the maps below, not by scanning persons. None: no query."""
     if not query:
-        return "true", []
+        return None
+    scope, params = reader._scope("m")
     if LETTER_REF.match(query.upper()):
-        if not letters:
-            return "false", []
-        return (
-            "EXISTS (SELECT 1 FROM notify_letters l WHERE l.person_id = p.person_id "
-            "AND l.letter_id = ?)",
-            [query.upper()],
+        if not reader._has("notify_letters"):
+            return []
+        ids = [
+            r[0]
+            for r in reader.con.execute(
+                "SELECT person_id FROM notify_letters WHERE letter_id = ?", [query.upper()]
+            ).fetchall()
+        ]
+        if not ids:
+            return []
+        sql = (
+            f"SELECT rid, key FROM {_persons_map(reader)} m WHERE key IN (SELECT "
+            f"unnest(?::VARCHAR[])) AND {scope} ORDER BY key"
         )
+        return [(r[0], r[1]) for r in reader.con.execute(sql, [ids, *params]).fetchall()]
     name = _NAME_CHARS.sub("", fold(query).upper()).strip()
     if len(name) < 2:
-        return "false", []
-    folded = "upper(strip_accents({}))"
-    return (
-        f"({folded.format('p.surname')} LIKE ? OR {folded.format('p.birth_name')} LIKE ?)",
-        [name + "%", name + "%"],
+        return []
+    return _named(reader, name, scope, params)
+
+
+# -- Lookups without scanning: sorted maps in the console's own memory --------------------
+# The store's tables are not sorted by the keys pages look up (person id, folded name), so
+# each lookup scanned 500,000 rows. The console keeps, in its DuckDB's in-memory catalog
+# (never in the store), maps key -> rowid sorted by key, whose row groups' min/max let a
+# lookup skip the rest; the rows are then read by rowid. A map is rebuilt when its table
+# changes: its row count, or a new run of a stage that writes it. Queries keep their plain
+# condition beside the rowids, so a stale map could hide a row, never show another one;
+# and the principal's scope stays in the SQL.
+
+_MAPS = "memory.main.console_map_"
+WRITERS = {  # who rewrites a table (the audit verb of its stage)
+    "persons": ("link",),
+    "person_risk": ("assess",),
+    "notify_letters": ("notify", "notify resend", "portal requests import"),
+}
+
+
+def _versions(reader: Reader) -> dict[str, str]:
+    """Each mapped table's version (row count, last run of a stage writing it), read in
+    one query once per request."""
+    if reader._versions is None:
+        tables = [t for t in WRITERS if reader._has(t)]
+        parts = " UNION ALL ".join(
+            f"SELECT '{t}', (SELECT count(*) FROM {t}) || ':' || (SELECT coalesce(max(seq), 0) "
+            f"FROM _runs WHERE list_contains(?, verb))"
+            for t in tables
+        )
+        rows = reader.con.execute(parts, [list(WRITERS[t]) for t in tables]).fetchall()
+        reader._versions = {str(t): str(v) for t, v in rows} if tables else {}
+    return reader._versions
+
+
+def _map(reader: Reader, name: str, table: str, select: str) -> str:
+    """The map `name` of `select` over `table` (a column `key`, sorted), fresh; its full
+    name. The maps built are remembered with the console's store (`Reader.kept`)."""
+    built = reader.kept.setdefault(("maps", id(reader.con)), {})
+    version = _versions(reader)[table]
+    if built.get(name) != version:
+        reader.con.execute(f"CREATE OR REPLACE TABLE {_MAPS}{name} AS {select} ORDER BY key")
+        built[name] = version
+    return f"{_MAPS}{name}"
+
+
+_COVERING = {  # the columns a page needs, kept in the map itself (no second read)
+    "person_risk": "tier, reasons",
+    "notify_letters": "letter_id, issue, controller",
+}
+
+
+def _by_person_map(reader: Reader, table: str) -> str:
+    """`table`'s map by person id, with the columns pages read from it."""
+    extra = _COVERING.get(table, "")
+    columns = f"person_id AS key, rowid AS rid{', ' + extra if extra else ''}"
+    return _map(reader, f"{table}_person_id", table, f"SELECT {columns} FROM {table}")
+
+
+BY_ROWID = "rowid IN (SELECT unnest(?::BIGINT[]))"  # with _rowids' list: rows found fast
+
+
+def _rowids(reader: Reader, table: str, values: list[str]) -> list[int]:
+    """The rowids of `table` whose person id is one of `values`, from its map."""
+    found = _persons_map(reader) if table == "persons" else _by_person_map(reader, table)
+    if len(values) == 1:
+        rows = reader.con.execute(f"SELECT rid FROM {found} WHERE key = ?", values)
+    else:
+        sql = f"SELECT rid FROM {found} WHERE key IN (SELECT unnest(?::VARCHAR[]))"
+        rows = reader.con.execute(sql, [values])
+    return [r[0] for r in rows.fetchall()]
+
+
+def _named(reader: Reader, prefix: str, scope: str, params: list[Any]) -> list[tuple[int, str]]:
+    """(rowid, person id) of the persons in scope whose surname or birth name, folded as
+    the search folds it, starts with `prefix`, by folded name: folding 500,000 names per
+    search was the name lookup's cost; the map holds them folded and sorted (a prefix is a
+    range), with each person's controllers for the scope."""
+    found = _map(
+        reader,
+        "names",
+        "persons",
+        "SELECT key, rid, person_id, controllers FROM (SELECT upper(strip_accents(surname)) "
+        "AS key, rowid AS rid, person_id, controllers FROM persons UNION ALL SELECT "
+        "upper(strip_accents(birth_name)), rowid, person_id, controllers FROM persons) "
+        "WHERE key IS NOT NULL",
+    )
+    rows = reader.con.execute(
+        f"SELECT rid, person_id FROM {found} m WHERE key >= ? AND key < ? AND {scope} "
+        "QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY key) = 1 "
+        "ORDER BY key, person_id",
+        [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), *params],
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def _persons_map(reader: Reader) -> str:
+    """persons' map by person id, with each person's controllers (for the scope)."""
+    return _map(
+        reader,
+        "persons_person_id",
+        "persons",
+        "SELECT person_id AS key, rowid AS rid, controllers FROM persons",
     )
 
 
@@ -810,3 +966,46 @@ def letter_inputs(reader: Reader, slug: str) -> LetterInputs | None:
 
 def _package_folder(reader: Reader, slug: str) -> Path:
     return reader.ws.out_dir / "notify" / filings.FILINGS_DIR / "controllers" / slug
+
+
+# -- Dashboard figures kept between two stage runs ---------------------------------------
+# Counting 500,000 persons by tier, département, category and letter status takes seconds;
+# the figures change only when a stage runs, and every stage records a run. So each
+# scope's figures are kept (in the console process, `Reader.kept`) with the number of the
+# last recorded run, and recounted when a newer run appears. The clock, the filings and
+# the time are read afresh on every request. Console logins and account changes, which
+# change no figure, do not count as runs here.
+
+_NO_FIGURES = ("console %", "users %")
+
+
+def _figures_version(reader: Reader) -> int:
+    if not reader._has("_runs"):
+        return 0
+    row = reader.con.execute(
+        "SELECT coalesce(max(seq), 0) FROM _runs WHERE NOT (verb LIKE ? OR verb LIKE ?)",
+        list(_NO_FIGURES),
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _board_key(reader: Reader) -> tuple[str, str | None]:
+    return ("dashboard " + reader.who.role, reader.who.controller)
+
+
+def _kept_board(reader: Reader, facts: dict[str, Any], now: datetime) -> Dashboard | None:
+    kept = reader.kept.get(_board_key(reader))
+    if kept is None or kept[0] != _figures_version(reader):
+        return None
+    board: Dashboard = kept[1]
+    lead = reader.who.role == "lead"
+    return replace(
+        board,
+        clock=_clock(reader.con, facts, now),
+        now=now,
+        filings=_filings(reader) if lead else [],
+    )
+
+
+def _keep_board(reader: Reader, board: Dashboard) -> None:
+    reader.kept[_board_key(reader)] = (_figures_version(reader), board)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import duckdb
 
@@ -27,6 +28,7 @@ class ConsoleStore:
         self.key = keys.load_key(ws.id)
         self.engine = open_engine(ws.path / ".tmp")
         self.turn = threading.Lock()
+        self.kept: dict[Any, Any] = {}  # figures the data layer keeps between requests
         with self.open() as con:
             ensure_tables(con)
 

@@ -27,8 +27,6 @@ from vigie.notify.letters import (
 from vigie.workspace import Workspace, table_exists
 
 FILINGS_DIR = "filings"
-# the last issue of letters to everyone (not a resend, not portal answers)
-LAST_ISSUE = "(SELECT max(issue) FROM notify_issues WHERE kind IN ('initial', 'reissue'))"
 
 
 def _latest_assessment(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -156,11 +154,13 @@ LEFT JOIN (SELECT person_id, list_sort(list(element)) AS elements FROM person_ex
 LEFT JOIN {letters} l USING (person_id)
 LEFT JOIN {not_sent} n USING (person_id)
 LEFT JOIN {risk} r USING (person_id)
-ORDER BY p.controller, p.person_id
+{where} ORDER BY p.controller, p.person_id
 """
+# the last issue of letters to everyone (not a resend, not portal answers)
+LAST_ISSUE = "(SELECT max(issue) FROM notify_issues WHERE kind IN ('initial', 'reissue'))"
 
 
-def _package_sql(con: duckdb.DuckDBPyConnection) -> str:
+def _persons_sql(con: duckdb.DuckDBPyConnection, where: str = "") -> str:
     return _CONTROLLER_PERSONS.format(
         letters=f"(SELECT * FROM notify_letters WHERE issue = {LAST_ISSUE})"
         if table_exists(con, "notify_letters")
@@ -171,21 +171,20 @@ def _package_sql(con: duckdb.DuckDBPyConnection) -> str:
         risk="person_risk"
         if table_exists(con, "person_risk")
         else "(SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS tier)",
+        where=where,
     )
 
 
 def controller_persons(
     con: duckdb.DuckDBPyConnection, controller: str
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """(header, rows) of a controller's persons.csv: each of its persons with the letter
-    of the last issue to everyone or the reason none was sent, tier and exposed elements.
-    Personal data: the console serves it to that controller (and the lead) only."""
-    sql = (
-        f"SELECT * EXCLUDE (controller) FROM ({_package_sql(con)}) "
-        "WHERE controller = ? ORDER BY person_id"
-    )
-    result = con.execute(sql, [controller])
-    return [d[0] for d in result.description], result.fetchall()
+    """(header, rows) of one controller's persons.csv, by the packages' own query: each of
+    its persons with the letter of the last issue to everyone or the reason none was
+    sent, tier and exposed elements. Personal data: the console serves it to that
+    controller (and the lead) only."""
+    result = con.execute(_persons_sql(con, "WHERE p.controller = ?"), [controller])
+    header = [d[0] for d in result.description][1:]  # without the controller
+    return header, [row[1:] for row in result.fetchall()]
 
 
 def controller_minors(
@@ -202,7 +201,7 @@ def _controller_packages(
 ) -> None:
     """Per controller: its persons (CSV, personal data), its counts, its letter template."""
     issue = LAST_ISSUE
-    sql = _package_sql(con)
+    sql = _persons_sql(con)
     # One query for every controller, read in its order a controller at a time (one query
     # each scanned every table again: 28 scans of 500,000 persons for the reference case).
     review = _minors_to_review(con, issue)  # first: no other query while the rows stream

@@ -147,8 +147,13 @@ class Workspace:
         """A light audit entry, not a run (the console's "view": who saw which person, on
         which page): appended to the chain, its head kept in the store, no `_runs` row."""
         head = audit.append(self.audit_path, verb, params)
-        with transaction(con):
-            _move_head(con, head)
+        # one statement (its own transaction): a view is appended per console page
+        moved = con.execute(
+            "UPDATE _audit_head SET seq = ?, digest = ?", [head.seq, head.digest]
+        ).fetchall()
+        if not moved or not moved[0][0]:
+            with transaction(con):
+                _move_head(con, head)
 
     @staticmethod
     def _record_in_store(
