@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +94,55 @@ def test_a_note_chains_and_moves_the_head_without_a_run(workspace: Workspace) ->
     assert workspace.audit_head() == audit.AuditHead(
         2, audit.digest_line(workspace.audit_path.read_text().splitlines()[-1])
     )
+
+
+def _links(path: Path) -> tuple[tuple[int, str], tuple[int, str]]:
+    """(from the last line, from the whole log) for the entry to append to `path`."""
+    from vigie.workspace.audit import _next_link, _next_link_by_reading_all
+
+    with open(path, "rb") as handle:
+        return _next_link(handle), _next_link_by_reading_all(handle)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text,  # intact
+        lambda text: "",  # empty
+        lambda text: text + "\n\n",  # blank lines at the end
+        lambda text: text[:-1],  # no final newline (a write cut short)
+        lambda text: text[: len(text) // 2 + 7],  # cut mid-entry
+        lambda text: text + "not json\n",
+        lambda text: text + '{"seq": "x"}\n',
+        lambda text: text + json.dumps({"seq": 31, "pad": "é" * 70_000}) + "\n",  # > one block
+    ],
+)
+def test_append_reads_the_tail_and_agrees_with_the_whole_log(
+    tmp_path: Path, damage: Callable[[str], str]
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    for n in range(30):
+        audit.append(path, "view", {"by": "m.durand", "person_id": f"P{n:012X}"})
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+    fast, slow = _links(path)
+    assert fast == slow
+
+
+def test_a_long_log_appends_in_the_same_chain(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    for n in range(3_000):  # past several tail blocks
+        head = audit.append(path, "view", {"by": "m.durand", "person_ids": [f"P{n:012X}"] * 5})
+    assert audit.verify(path, head) == 3_000
+
+
+def test_a_forged_last_sequence_is_continued_and_verification_names_it(tmp_path: Path) -> None:
+    """Only a log that verifies is read from its tail alone; one whose last entry lies
+    about its place gets the next number after the lie, and the chain still breaks there."""
+    path = tmp_path / "audit.jsonl"
+    for n in range(5):
+        audit.append(path, "view", {"n": n})
+    with path.open("a", encoding="utf-8") as log:
+        log.write(json.dumps({"seq": 1, "prev": "0" * 64}) + "\n")
+    audit.append(path, "view", {"n": 6})
+    with pytest.raises(IntegrityError, match="entry 6"):
+        audit.verify(path)

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from vigie.errors import IntegrityError
 
@@ -36,13 +36,15 @@ def append(
     params: dict[str, Any] | None = None,
     counts: dict[str, Any] | None = None,
 ) -> AuditHead:
-    """Append one entry; params and counts must never hold personal values."""
-    with open(path, "a+", encoding="utf-8") as handle:
+    """Append one entry; params and counts must never hold personal values.
+
+    Only the log's last line is read (the console appends a view per page: reading the
+    whole log each time grew with it). For a log that verifies, the entry is the one the
+    whole log gives (one more than its entries, chained to the last); a tail that is not
+    one clean entry falls back to reading everything."""
+    with open(path, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.seek(0)
-        lines = [line for line in handle.read().splitlines() if line]
-        seq = len(lines) + 1
-        prev = digest_line(lines[-1]) if lines else GENESIS
+        seq, prev = _next_link(handle)
         entry = {
             "seq": seq,
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -53,9 +55,45 @@ def append(
         }
         line = json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str)
         handle.seek(0, 2)
-        handle.write(line + "\n")
+        handle.write((line + "\n").encode("utf-8"))
         handle.flush()
     return AuditHead(seq=seq, digest=digest_line(line))
+
+
+_TAIL_BLOCK = 64 * 1024
+
+
+def _next_link(handle: BinaryIO) -> tuple[int, str]:
+    """(sequence number, previous digest) of the entry to append, from the last line."""
+    handle.seek(0, 2)
+    size = handle.tell()
+    start = max(0, size - _TAIL_BLOCK)
+    while True:
+        handle.seek(start)
+        tail = handle.read(size - start)
+        body = tail.rstrip(b"\n")
+        cut = body.rfind(b"\n")
+        if cut >= 0 or start == 0:
+            break
+        start = max(0, start - _TAIL_BLOCK)  # a last line longer than the block
+    if not body:
+        return (1, GENESIS) if size == len(tail) else _next_link_by_reading_all(handle)
+    try:
+        last = body[cut + 1 :].decode("utf-8")
+        entry = json.loads(last)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _next_link_by_reading_all(handle)
+    clean = tail.endswith(b"\n") and len(tail) - len(body) == 1 and len(last.splitlines()) == 1
+    if not clean or not isinstance(entry, dict) or not isinstance(entry.get("seq"), int):
+        return _next_link_by_reading_all(handle)
+    return entry["seq"] + 1, digest_line(last)
+
+
+def _next_link_by_reading_all(handle: BinaryIO) -> tuple[int, str]:
+    """The rule itself: one more than the non-empty lines, chained to the last one."""
+    handle.seek(0)
+    lines = [line for line in handle.read().decode("utf-8").splitlines() if line]
+    return len(lines) + 1, digest_line(lines[-1]) if lines else GENESIS
 
 
 def _check_head(path: Path, lines: list[str], head: AuditHead) -> None:
