@@ -21,6 +21,7 @@ reference case), so they are not tied to a controller. Their reach is bounded ot
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -282,7 +283,7 @@ class CallDesk:
         )
         order = {e: n for n, e in enumerate(ELEMENTS)}
         elements = sorted(found or [], key=lambda e: (order.get(e, len(order)), e))
-        policy = MinorsPolicy.from_facts(self.ws.facts())
+        policy = minors_policy(self.ws)
         if minor and policy.confidential:
             elements = list(policy.generic(tuple(elements)))
         tier = self._tier(letters, letter_id, minor, elements, risk_tier)
@@ -386,6 +387,18 @@ class CallDesk:
 
         lookup.situations.extend(situations(lookup))
         return lookup
+
+
+def minors_policy(ws: Workspace) -> MinorsPolicy:
+    """incident.yaml's minors' policy, read again only when the file changes (parsing the
+    YAML on every lookup cost as much as two indexed queries)."""
+    stamp = ws.facts_path.stat().st_mtime_ns if ws.facts_path.exists() else 0
+    return _policy(str(ws.facts_path), stamp, ws)
+
+
+@functools.lru_cache(maxsize=8)
+def _policy(path: str, stamp: int, ws: Workspace) -> MinorsPolicy:
+    return MinorsPolicy.from_facts(ws.facts())
 
 
 def catalog(con: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
