@@ -21,9 +21,11 @@ reference case), so they are not tied to a controller. Their reach is bounded ot
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import duckdb
 
@@ -36,7 +38,8 @@ from vigie.notify import codes, wording
 from vigie.notify.minors import MinorsPolicy, age_on
 from vigie.scan import masking
 from vigie.vocabulary import ELEMENTS
-from vigie.workspace import Workspace, table_exists
+from vigie.workspace import Workspace
+from vigie.workspace.store import ALIAS
 
 CALL_ROLES = ("agent", "lead")
 MAX_LOOKUPS = 30  # lookups per login in WINDOW
@@ -49,11 +52,22 @@ LOOKUPS_DDL = (
     "CREATE TABLE IF NOT EXISTS call_lookups (login VARCHAR, looked_at TIMESTAMPTZ, via VARCHAR, "
     "found BOOLEAN, person_id VARCHAR)"
 )
-# The latest news of each letter (the rule of notify.tracking and of the dashboard).
-_LATEST_STATUS = """
-    SELECT letter_id, arg_max(status, (coalesce(status_date, DATE '1970-01-01'), imported_at,
-        CASE status WHEN 'returned' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END)) AS status
-    FROM notify_status GROUP BY 1"""
+# ART indexes for the call centre's point lookups (DuckDB uses one for `col = ?` and
+# `col IN (?, ?)`): without them each lookup scans tables of 500,000 rows (or millions,
+# person_exposure) several times. The console makes them on tables other stages write; a
+# stage that replaces a table (`vigie link` makes persons anew) drops its index with it
+# and the next lookup makes it again (seconds at 500,000 persons, once).
+INDEXES = {
+    "callcentre_persons_id": ("persons", "person_id"),
+    "callcentre_persons_birth": ("persons", "birth_date"),
+    "callcentre_exposure": ("person_exposure", "person_id"),
+    "callcentre_risk": ("person_risk", "person_id"),
+    "callcentre_letters_person": ("notify_letters", "person_id"),
+    "callcentre_letters_id": ("notify_letters", "letter_id"),
+    "callcentre_letters_resend": ("notify_letters", "resend_of"),
+    "callcentre_status": ("notify_status", "letter_id"),
+    "callcentre_codes_letter": ("notify_codes", "letter_id"),
+}
 _DATE = re.compile(r"^\s*(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _COMPACT = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
@@ -69,6 +83,7 @@ class LetterState:
     sender: str
     status: str  # issued | sent | delivered | returned | resent
     resent_as: str | None = None
+    tier: str | None = None  # the tier the letter states
 
 
 @dataclass(frozen=True)
@@ -120,7 +135,10 @@ class CallDesk:
         if who.role not in CALL_ROLES:
             raise Denied(who.role)
         self.ws, self.con, self.who, self.now = ws, con, who, now
-        con.execute(LOOKUPS_DDL)
+        self.tables, indexes = catalog(con)
+        if "call_lookups" not in self.tables:
+            con.execute(LOOKUPS_DDL)
+        ensure_indexes(con, self.tables, indexes)
 
     # -- lookups -----------------------------------------------------------------------
     def by_code(self, code: str) -> Lookup:
@@ -133,7 +151,7 @@ class CallDesk:
             return self._miss("code", "unknown_code")
         person = self._person_of_letter(found.letter_id)
         caller = self._caller(person, "code", found.letter_id) if person else None
-        self._hit("code", person)
+        self._hit("code", caller.person_id if caller else None)
         return self._answer(
             Lookup("genuine", caller, found.issuer, found.issued_on, found.letter_id)
         )
@@ -153,33 +171,37 @@ class CallDesk:
         return self._answer(Lookup("found", self._caller(found[0], "identite", None)))
 
     def _identity(self, typed: list[str], dates: list[date]) -> list[str]:
-        if not table_exists(self.con, "persons"):
+        if "persons" not in self.tables:
             return []
         given = std.given_names("prenom")
         key = std.name_key
         rows = self.con.execute(
-            f"""WITH t AS (SELECT {key("nom")} AS k, split_part({given}, ' ', 1) AS g,
+            f"""WITH c AS MATERIALIZED (
+                SELECT person_id, surname, birth_name, first_names, postcode FROM persons
+                WHERE birth_date IN (?, ?)),  -- the index scan first, then a few rows
+            t AS (SELECT {key("nom")} AS k, split_part({given}, ' ', 1) AS g,
                     {std.postcode("cp")} AS cp
                 FROM (SELECT ?::VARCHAR AS nom, ?::VARCHAR AS prenom, ?::VARCHAR AS cp))
-            SELECT p.person_id FROM persons p, t
-            WHERE list_contains(?::DATE[], p.birth_date)
-                AND t.k IN ({key("p.surname")}, {key("p.birth_name")})
+            SELECT p.person_id FROM c p, t
+            WHERE t.k IN ({key("p.surname")}, {key("p.birth_name")})
                 AND list_contains(string_split({std.given_names("p.first_names")}, ' '), t.g)
                 AND {std.postcode("p.postcode")} = t.cp
             ORDER BY 1 LIMIT 2""",
-            [*typed, dates],
+            [dates[0], dates[-1], *typed],
         ).fetchall()
         return [r[0] for r in rows]
 
     def _person_of_letter(self, letter_id: str | None) -> str | None:
-        if letter_id is None or not table_exists(self.con, "persons"):
+        if letter_id is None or not {"persons", "notify_letters"} <= self.tables:
             return None
-        rows = self.con.execute(
-            "SELECT l.person_id FROM notify_letters l JOIN persons p USING (person_id) "
-            "WHERE l.letter_id = ?",
-            [letter_id],
-        ).fetchall()
-        return str(rows[0][0]) if rows else None
+        person = self._one(
+            "SELECT max(person_id) FROM notify_letters WHERE letter_id = ?", letter_id
+        )
+        return str(person) if person else None
+
+    def _one(self, sql: str, *params: Any) -> Any:
+        """The first value of a one-row query."""
+        return self.con.execute(sql, list(params)).fetchall()[0][0]
 
     # -- quotas and the audit ------------------------------------------------------------
     def _limited(self) -> int:
@@ -233,23 +255,38 @@ class CallDesk:
         return bool(rows[0][0])
 
     # -- what the agent sees -------------------------------------------------------------
-    def _caller(self, person_id: str, via: str, letter_id: str | None) -> Caller:
-        surname, first, birth, postcode, city = self.con.execute(
-            "SELECT surname, first_names, birth_date, postcode, city FROM persons "
-            "WHERE person_id = ?",
-            [person_id],
-        ).fetchall()[0]
+    def _caller(self, person_id: str, via: str, letter_id: str | None) -> Caller | None:
+        # One statement: uncorrelated subqueries keep their index scans.
+        exposure = (
+            "(SELECT list(DISTINCT element) FROM person_exposure WHERE person_id = ?)"
+            if "person_exposure" in self.tables
+            else "(SELECT NULL::VARCHAR[] FROM (SELECT ?))"
+        )
+        risk = (
+            "(SELECT max(tier) FROM person_risk WHERE person_id = ?)"
+            if "person_risk" in self.tables
+            else "(SELECT NULL::VARCHAR FROM (SELECT ?))"
+        )
+        rows = self.con.execute(
+            f"SELECT surname, first_names, birth_date, postcode, city, {exposure}, {risk} "
+            "FROM persons WHERE person_id = ?",
+            [person_id] * 3,
+        ).fetchall()
+        if not rows:  # a letter of persons an earlier `vigie link` made
+            return None
+        surname, first, birth, postcode, city, found, risk_tier = rows[0]
         letters, not_sent, variants = self._letters(person_id)
         variant = variants.get(letter_id) if letter_id else None
         age = age_on(birth, self.now.date())
         minor = (age is not None and age < 18) or any(
             v in MINOR_VARIANTS for v in variants.values()
         )
-        elements = self._elements(person_id)
-        policy = MinorsPolicy.from_facts(self.ws.facts())
+        order = {e: n for n, e in enumerate(ELEMENTS)}
+        elements = sorted(found or [], key=lambda e: (order.get(e, len(order)), e))
+        policy = minors_policy(self.ws)
         if minor and policy.confidential:
             elements = list(policy.generic(tuple(elements)))
-        tier = self._tier(person_id, letter_id, minor, elements)
+        tier = self._tier(letters, letter_id, minor, elements, risk_tier)
         # The advice speaks to the reader of the letter: a minor's representatives, unless
         # the code read out is that of the minor's own letter.
         to_parents = minor and variant != "minor_own"
@@ -277,72 +314,108 @@ class CallDesk:
             pending_address=self._pending_address(person_id),
         )
 
-    def _elements(self, person_id: str) -> list[str]:
-        if not table_exists(self.con, "person_exposure"):
-            return []
-        rows = self.con.execute(
-            "SELECT DISTINCT element FROM person_exposure WHERE person_id = ? ORDER BY 1",
-            [person_id],
-        ).fetchall()
-        order = {e: n for n, e in enumerate(ELEMENTS)}
-        return sorted((r[0] for r in rows if r[0]), key=lambda e: (order.get(e, len(order)), e))
-
+    @staticmethod
     def _tier(
-        self, person_id: str, letter_id: str | None, minor: bool, elements: list[str]
+        letters: list[LetterState],
+        letter_id: str | None,
+        minor: bool,
+        elements: list[str],
+        risk_tier: str | None,
     ) -> str | None:
         """The tier the caller's letter states; for a minor found by identity, the tier of
         what may be said to their representatives (never one that hints at withheld items)."""
         if minor and letter_id is None:
             return tier_for(elements)[0] if elements else None
-        if letter_id is not None:
-            rows = self.con.execute(
-                "SELECT tier FROM notify_letters WHERE letter_id = ?", [letter_id]
-            ).fetchall()
-            if rows and rows[0][0]:
-                return str(rows[0][0])
-        if table_exists(self.con, "person_risk"):
-            rows = self.con.execute(
-                "SELECT tier FROM person_risk WHERE person_id = ?", [person_id]
-            ).fetchall()
-            if rows:
-                return str(rows[0][0])
-        return tier_for(elements)[0] if elements else None
+        stated = next((x.tier for x in letters if x.letter_id == letter_id), None)
+        tier = stated or risk_tier or (tier_for(elements)[0] if elements else None)
+        return str(tier) if tier else None
 
     def _letters(self, person_id: str) -> tuple[list[LetterState], list[str], dict[str, str]]:
         """The person's letters, oldest first, the reasons none went out, and each
-        letter's variant."""
-        tables = ("notify_letters", "notify_issues", "notify_status", "notify_not_sent")
-        if not all(table_exists(self.con, t) for t in tables):
+        letter's variant. Point lookups only (indexed): no scan of a 500,000-row table."""
+        tables = {"notify_letters", "notify_issues", "notify_status", "notify_not_sent"}
+        if not tables <= self.tables:
             return [], [], {}
+        issued = "SELECT issue, kind, CAST(created_at AS DATE) FROM notify_issues"
+        issues = {i: (k, d) for i, k, d in self.con.execute(issued).fetchall()}
         rows = self.con.execute(
-            "SELECT l.letter_id, i.kind, coalesce((SELECT min(c.issued_on) FROM notify_codes c "
-            "WHERE c.letter_id = l.letter_id), CAST(i.created_at AS DATE)), l.controller, "
-            "coalesce(s.status, 'issued'), l.variant, "
-            "(SELECT min(r.letter_id) FROM notify_letters r WHERE r.resend_of = l.letter_id) "
-            f"FROM notify_letters l JOIN notify_issues i USING (issue) LEFT JOIN "
-            f"({_LATEST_STATUS}) s USING (letter_id) WHERE l.person_id = ? ORDER BY l.issue",
+            "SELECT letter_id, issue, controller, variant FROM notify_letters "
+            "WHERE person_id = ? ORDER BY issue",
             [person_id],
         ).fetchall()
-        letters = [
-            LetterState(lid, kind, issued, sender or "", "resent" if again else status, again)
-            for lid, kind, issued, sender, status, _, again in rows
-        ]
-        reasons = self.con.execute(
+        letters = []
+        for letter_id, issue, sender, _ in rows:
+            kind, created = issues.get(issue, ("initial", None))
+            printed, again, status, tier = self._letter_news(letter_id)
+            state = "resent" if again else str(status or "issued")
+            letters.append(
+                LetterState(letter_id, kind, printed or created, sender or "", state, again, tier)
+            )
+        reasons = [] if rows else self.con.execute(
             "SELECT DISTINCT reason FROM notify_not_sent WHERE person_id = ? ORDER BY 1",
             [person_id],
-        ).fetchall()
-        return letters, [r[0] for r in reasons], {r[0]: r[5] for r in rows}
+        ).fetchall()  # fmt: skip
+        return letters, [r[0] for r in reasons], {r[0]: r[3] for r in rows}
+
+    def _letter_news(self, letter_id: str) -> tuple[Any, ...]:
+        """The date printed on a letter, the letter that resent it, its latest news (by the
+        rule of notify.tracking: date, import, the later stage on the same day) and its
+        tier, in one statement of indexed lookups."""
+        printed = (
+            "(SELECT min(issued_on) FROM notify_codes WHERE letter_id = ?)"
+            if "notify_codes" in self.tables
+            else "(SELECT NULL::DATE FROM (SELECT ?))"
+        )
+        row = self.con.execute(
+            f"SELECT {printed}, "
+            "(SELECT min(letter_id) FROM notify_letters WHERE resend_of = ?), "
+            "(SELECT arg_max(status, (coalesce(status_date, DATE '1970-01-01'), imported_at, "
+            "CASE status WHEN 'returned' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END)) "
+            "FROM notify_status WHERE letter_id = ?), "
+            "(SELECT max(tier) FROM notify_letters WHERE letter_id = ?)",
+            [letter_id] * 4,
+        ).fetchall()[0]
+        return tuple(row)
 
     def _pending_address(self, person_id: str) -> bool:
-        from vigie.notify.reported import pending_moves
+        from vigie.notify.reported import pending_move
 
-        return person_id in {pid for _, pid, _ in pending_moves(self.con, [person_id])}
+        return "call_outcomes" in self.tables and pending_move(self.con, person_id)
 
     def _answer(self, lookup: Lookup) -> Lookup:
         from vigie.console.scripts import situations
 
         lookup.situations.extend(situations(lookup))
         return lookup
+
+
+def minors_policy(ws: Workspace) -> MinorsPolicy:
+    """incident.yaml's minors' policy, read again only when the file changes (parsing the
+    YAML on every lookup cost as much as two indexed queries)."""
+    stamp = ws.facts_path.stat().st_mtime_ns if ws.facts_path.exists() else 0
+    return _policy(str(ws.facts_path), stamp, ws)
+
+
+@functools.lru_cache(maxsize=8)
+def _policy(path: str, stamp: int, ws: Workspace) -> MinorsPolicy:
+    return MinorsPolicy.from_facts(ws.facts())
+
+
+def catalog(con: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
+    """The store's tables and indexes, in one query (each statement counts on a busy host)."""
+    rows = con.execute(
+        "SELECT 't', table_name FROM duckdb_tables() WHERE database_name = ? UNION ALL "
+        "SELECT 'i', index_name FROM duckdb_indexes() WHERE database_name = ?",
+        [ALIAS, ALIAS],
+    ).fetchall()
+    return {n for k, n in rows if k == "t"}, {n for k, n in rows if k == "i"}
+
+
+def ensure_indexes(con: duckdb.DuckDBPyConnection, tables: set[str], have: set[str]) -> None:
+    """Make the missing INDEXES of the tables that exist."""
+    for name, (table, column) in INDEXES.items():
+        if name not in have and table in tables:
+            con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({column})")
 
 
 def birth_dates(text: str) -> list[date]:

@@ -47,6 +47,23 @@ def pending_moves(
     return [(r[0], r[1], r[2]) for r in rows.fetchall()]
 
 
+def pending_move(con: duckdb.DuckDBPyConnection, person_id: str) -> bool:
+    """Whether one person has a pending address change (pending_moves' rule, by point
+    lookups: the console asks it on every call)."""
+    if not table_exists(con, "call_outcomes"):
+        return False
+    after = con.execute(
+        "SELECT max(after_issue) FROM call_outcomes WHERE kind = 'new_address' AND person_id = ?",
+        [person_id],
+    ).fetchall()[0][0]
+    if after is None or not table_exists(con, "notify_letters"):
+        return after is not None
+    last = con.execute(
+        "SELECT max(issue) FROM notify_letters WHERE person_id = ?", [person_id]
+    ).fetchall()[0][0]
+    return last is None or int(last) <= int(after)
+
+
 def with_moves(con: duckdb.DuckDBPyConnection, returned: list[Any]) -> list[tuple[Any, ...]]:
     """The returned letters to resend (letter id, person id, address hash), and the pending
     address changes of other persons (their latest letter and its hash, None if none)."""
