@@ -97,7 +97,7 @@ def train_and_predict(
             _pairs_to_duckdb(con, pairs.toArrow())
             seconds["predict"] = time.monotonic() - started
             trained = linker.misc.save_model_to_json()
-        except (PySparkException, Py4JError, SplinkException) as exc:
+        except (PySparkException, Py4JError, SplinkException, ConnectionError) as exc:
             raise job_failure(target, exc) from None
     return train.finish(con, trained, seconds, training)
 

@@ -319,7 +319,7 @@ def job_failure(target: Target, exc: BaseException) -> ConfigError:
     hint = ""
     if "OutOfMemoryError" in text or "Java heap space" in text:
         hint = f": give executors more memory (spark.executor.memory) or the driver ({MEMORY_ENV})"
-    elif "Py4JNetworkError" in type(exc).__name__ or "Answer from Java side is empty" in text:
+    elif isinstance(exc, ConnectionError) or "Py4JNetworkError" in type(exc).__name__:
         hint = f": the driver JVM stopped (out of memory? {MEMORY_ENV})"
     elif "ExecutorLostFailure" in text or "Lost executor" in text:
         hint = ": an executor was lost (a worker stopped or ran out of memory)"
