@@ -71,7 +71,7 @@ def _vigie(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[
         capture_output=True,
         text=True,
         env={**os.environ, **env},
-        timeout=600,
+        timeout=1800,  # minutes on a loaded 2-core machine; a hang must still end
     )
 
 

@@ -97,23 +97,26 @@ def train_and_predict(
             _pairs_to_duckdb(con, pairs.toArrow())
             seconds["predict"] = time.monotonic() - started
             trained = linker.misc.save_model_to_json()
-        except (PySparkException, Py4JError, SplinkException) as exc:
+        except (PySparkException, Py4JError, SplinkException, ConnectionError) as exc:
             raise job_failure(target, exc) from None
     return train.finish(con, trained, seconds, training)
 
 
 def _ship(spark: Any, table: Any) -> Any:
     """The records on the executors, once: Arrow batches sent over the session (inside
-    tasks, over Spark's encrypted RPC) and cached there (spilled encrypted).
+    tasks, over Spark's encrypted RPC), shuffled into the session's partitions and cached
+    there (spilled encrypted).
 
-    Spark keeps a small Arrow input as a local relation inside the query plan instead:
-    every job would then carry all the records (a 65 MB task binary per job at 80,000
-    records, the driver thrashing), so the threshold is 0 (spark_session)."""
+    A task carries the records of its input partition whenever it reads one, cached or
+    not: read straight, every Splink job scanning the records would send them all again
+    (36 MB per task at 2M records). After the shuffle, tasks read shuffle blocks and
+    carry none. A small Arrow input is kept out of the query plan too (the local-relation
+    threshold is 0 in spark_session)."""
     from pyspark import StorageLevel
 
     frame = spark.createDataFrame(table)  # one partition per 10,000-record batch
     partitions = int(spark.conf.get("spark.sql.shuffle.partitions"))
-    frame = frame.coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK)
+    frame = frame.repartition(partitions).persist(StorageLevel.MEMORY_AND_DISK)
     frame.count()  # sent now; Splink's jobs read the executors' copy
     return frame
 

@@ -217,9 +217,20 @@ def open_session(target: Target, work_dir: Path, rows: int) -> Iterator[Any]:
         spark.conf.set("spark.sql.shuffle.partitions", partitions)
         yield spark
     finally:
+        _stop(spark)
+        shutil.rmtree(work_dir, ignore_errors=True)  # the driver's (encrypted) spills
+
+
+def _stop(spark: Any) -> None:
+    """Stop the session; a driver JVM already gone (killed) must not hide the error that
+    brought us here behind a Py4J traceback."""
+    from py4j.protocol import Py4JError
+
+    try:
         spark.catalog.clearCache()
         spark.stop()
-        shutil.rmtree(work_dir, ignore_errors=True)  # the driver's (encrypted) spills
+    except (Py4JError, OSError) as exc:
+        log.debug("spark: stopping the session failed: %s", type(exc).__name__)
 
 
 def _wait_for_executors(spark: Any, target: Target, mark: int) -> None:
@@ -308,6 +319,8 @@ def job_failure(target: Target, exc: BaseException) -> ConfigError:
     hint = ""
     if "OutOfMemoryError" in text or "Java heap space" in text:
         hint = f": give executors more memory (spark.executor.memory) or the driver ({MEMORY_ENV})"
+    elif isinstance(exc, ConnectionError) or "Py4JNetworkError" in type(exc).__name__:
+        hint = f": the driver JVM stopped (out of memory? {MEMORY_ENV})"
     elif "ExecutorLostFailure" in text or "Lost executor" in text:
         hint = ": an executor was lost (a worker stopped or ran out of memory)"
     return ConfigError(f"the link job failed on Spark ({where}): {_exception_name(exc)}{hint}")
