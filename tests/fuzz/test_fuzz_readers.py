@@ -18,7 +18,7 @@ from tests.fuzz.conftest import TALLIES
 from tests.fuzz.harness import Tally, Worker, budget_seconds, mutate, plans, record
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SHORT_BUDGET = 8.0  # seconds per reader in `make test`; 15 readers make about 2 minutes
+SHORT_BUDGET = 6.0  # seconds per reader in `make test`; 15 readers make 90 s
 ROWS = [
     ["nir", "nom", "naissance"],
     ["185057800608436", "Lefèvre", "1985-05-12"],
