@@ -1,8 +1,10 @@
 """Keys between leak tables: which column's values are another table's key (scan_keys).
 
-Declared keys come first: a single-column FOREIGN KEY a SQL dump declares (ingest's
-`_keys`) is a relation whatever its values say. Then inclusion dependencies, for the
-columns no declaration covers:
+Declared keys come first: a FOREIGN KEY a SQL dump declares (ingest's `_keys`) is a
+relation whatever its values say, composite ones too (`resultats (code, version) ->
+analyses (code, version)`: `columns` and `ref_columns` list the pairs in order; link
+joins on all of them). Then inclusion dependencies, single-column, for the columns no
+declaration covers:
 
 1. Columns considered: leak tables only; columns scan classified as no element or as a
    national identifier (a name, date, postcode or phone is never a key); *id-like* values
@@ -22,8 +24,9 @@ columns no declaration covers:
    table (a mother's IPP in `patients`) are found only when declared. Two unique columns
    that contain each other keep one direction: from the table with more rows.
 
-`vigie scan --set T.C=ref:T2.C2` adds a relation (`ref:none` removes the column's); those
-win over both declared and discovered ones. Composite keys are not followed (yet).
+`vigie scan --set T.C=ref:T2.C2` adds a relation (`ref:none` removes the column's, or the
+composite relation the column is part of); those win over both declared and discovered
+ones. Composite keys are found only when declared: inclusion is tested column by column.
 """
 
 from __future__ import annotations
@@ -31,13 +34,13 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from vigie.scan.key_names import related
+from vigie.scan.relation import Relation, composite, matched, measured, value_sql
 from vigie.workspace.store import column_names, quote_ident
 
 log = logging.getLogger(__name__)
@@ -49,32 +52,6 @@ CHANCE = 1e-6
 CODE_DENSITY = 0.01
 ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9_-]{0,31}"
 INT_PATTERN = "0|[1-9][0-9]{0,17}"
-_DDL = """
-CREATE OR REPLACE TABLE scan_keys (
-    table_name VARCHAR, column_name VARCHAR, ref_table VARCHAR, ref_column VARCHAR,
-    coverage DOUBLE, declared BOOLEAN, source VARCHAR, distinct_values BIGINT,
-    orphan_values BIGINT)
-"""
-
-
-@dataclass(frozen=True)
-class Relation:
-    """`table.column` holds values of `ref_table.ref_column`, the key of its table."""
-
-    table: str
-    column: str
-    ref_table: str
-    ref_column: str
-    coverage: float  # share of the column's distinct values found in the key
-    declared: bool  # the dump declares it (FOREIGN KEY ... REFERENCES)
-    source: str  # declared | inclusion | set
-    values: int  # distinct non-empty values in the column
-    orphans: int  # of them, not found in the key
-
-    def as_dict(self) -> dict[str, Any]:
-        doc = asdict(self)
-        doc["coverage"] = round(self.coverage, 4)
-        return doc
 
 
 @dataclass
@@ -116,16 +93,12 @@ class TableInfo:
     folder: str
 
 
-def _v(column: str) -> str:
-    return f"nullif(trim(CAST({quote_ident(column)} AS VARCHAR)), '')"
-
-
 def column_stats(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> list[Column]:
     if not columns:
         return []
     parts = []
     for c in columns:
-        v = _v(c)
+        v = value_sql(c)
         is_int = f"regexp_full_match({v}, '{INT_PATTERN}')"
         parts += [
             f"count({v})",
@@ -149,35 +122,11 @@ def column_stats(con: duckdb.DuckDBPyConnection, table: str, columns: list[str])
     return out
 
 
-def matched(
-    con: duckdb.DuckDBPyConnection, table: str, column: str, ref_table: str, ref_column: str
-) -> tuple[int, int]:
-    """(distinct non-empty values of the column, how many of them the referenced column holds)."""
-    v, k = _v(column), _v(ref_column)
-    row = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE v IN (SELECT {k} FROM {quote_ident(ref_table)}))"
-        f" FROM (SELECT DISTINCT {v} AS v FROM {quote_ident(table)}) WHERE v IS NOT NULL"
-    ).fetchone()
-    assert row is not None
-    return int(row[0]), int(row[1])
-
-
 def _relation(
     con: duckdb.DuckDBPyConnection, table: str, column: str, ref: tuple[str, str], source: str
 ) -> Relation:
-    values, found = matched(con, table, column, *ref)
-    coverage = found / values if values else 0.0
-    return Relation(
-        table,
-        column,
-        ref[0],
-        ref[1],
-        coverage,
-        source == "declared",
-        source,
-        values,
-        values - found,
-    )
+    relation = Relation(table, column, ref[0], ref[1], 0.0, source == "declared", source, 0, 0)
+    return measured(con, relation)
 
 
 def tables_info(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, TableInfo]:
@@ -192,26 +141,49 @@ def tables_info(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, 
     }
 
 
+Declared = tuple[str, tuple[str, ...], str, tuple[str, ...]]
+
+
 def declared_keys(
     con: duckdb.DuckDBPyConnection, tables: set[str]
-) -> tuple[list[tuple[str, str, str, str]], set[tuple[str, str]]]:
-    """(single-column foreign keys between leak tables, declared primary/unique columns)."""
+) -> tuple[list[Declared], set[tuple[str, str]]]:
+    """(foreign keys between leak tables as (table, columns, ref_table, ref_columns),
+    single columns declared primary or unique)."""
     try:
         rows = con.execute(
             "SELECT name, kind, columns, ref_table, ref_columns FROM _keys ORDER BY rowid"
         ).fetchall()
     except duckdb.CatalogException:  # a store from before keys were kept
         return [], set()
-    foreign, unique = [], set()
-    for name, kind, cols, ref_table, ref_cols in rows:
-        cols = json.loads(cols)
-        if name not in tables or len(cols) != 1:
-            continue  # composite keys are not followed yet
+    foreign: list[Declared] = []
+    unique = set()
+    for name, kind, cols_json, ref_table, ref_json in rows:
+        cols = tuple(json.loads(cols_json))
+        if name not in tables or not cols:
+            continue
         if kind in ("primary", "unique"):
-            unique.add((name, cols[0]))
-        elif ref_table in tables and ref_cols and len(json.loads(ref_cols)) == 1:
-            foreign.append((name, cols[0], ref_table, json.loads(ref_cols)[0]))
+            if len(cols) == 1:
+                unique.add((name, cols[0]))
+        elif ref_table in tables and ref_json:
+            ref_cols = tuple(json.loads(ref_json))
+            if len(ref_cols) == len(cols):
+                foreign.append((name, cols, ref_table, ref_cols))
     return foreign, unique
+
+
+def _declared(
+    con: duckdb.DuckDBPyConnection, declared: list[Declared]
+) -> dict[tuple[str, str], Relation]:
+    out = {}
+    for table, cols, ref_table, ref_cols in declared:
+        if len(cols) == 1:
+            out[(table, cols[0])] = _relation(
+                con, table, cols[0], (ref_table, ref_cols[0]), "declared"
+            )
+        else:
+            relation = measured(con, composite(table, cols, (ref_table, ref_cols), "declared"))
+            out[(table, relation.column)] = relation
+    return out
 
 
 def discover(
@@ -222,7 +194,8 @@ def discover(
     """Every relation between leak tables (the module docstring's rules, in order)."""
     tables = sorted({t for t, _ in elements})
     declared, unique = declared_keys(con, set(tables))
-    relations = {(t, c): _relation(con, t, c, (rt, rc), "declared") for t, c, rt, rc in declared}
+    relations = _declared(con, declared)
+    covered = {(r.table, c) for r in relations.values() for c, _ in r.pairs}
     stats: list[Column] = []
     for table in tables:
         eligible = [
@@ -234,14 +207,16 @@ def discover(
     keys = [s for s in stats if s.is_key or (s.table, s.column) in unique]
     info = tables_info(con, tables)
     for child in stats:
-        if (child.table, child.column) in relations or not child.is_child:
+        if (child.table, child.column) in covered or not child.is_child:
             continue
         found = _best(con, child, keys, info)
         if found is not None:
             relations[(child.table, child.column)] = found
     _drop_reverse(relations, {s.table: s.rows for s in stats})
     for (table, column), ref in settings.items():
-        relations.pop((table, column), None)
+        for at, r in list(relations.items()):
+            if r.table == table and column in (c for c, _ in r.pairs):
+                del relations[at]
         if ref is not None:
             relations[(table, column)] = _relation(con, table, column, ref, "set")
     return sorted(relations.values(), key=lambda r: (r.ref_table, r.table, r.column))
@@ -309,25 +284,6 @@ def _drop_reverse(relations: dict[tuple[str, str], Relation], rows: dict[str, in
         mine, theirs = rows.get(table, 0), rows.get(r.ref_table, 0)
         if back.source != "inclusion" or (mine, r.ref_table) < (theirs, table):
             del relations[(table, column)]
-
-
-def record_keys(con: duckdb.DuckDBPyConnection, relations: list[Relation]) -> None:
-    con.execute(_DDL)
-    for r in relations:
-        con.execute(
-            "INSERT INTO scan_keys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                r.table,
-                r.column,
-                r.ref_table,
-                r.ref_column,
-                r.coverage,
-                r.declared,
-                r.source,
-                r.values,
-                r.orphans,
-            ],
-        )
 
 
 def chance(density: float | None, values: int) -> float:
