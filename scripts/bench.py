@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benches.common import ROOT, Context, machine
 
 # Pipeline order; a section whose module does not exist yet is skipped.
-SECTIONS = ["foundation", "scan", "link", "notify", "portal", "resources"]
+SECTIONS = ["foundation", "scan", "link", "relational", "notify", "portal", "resources"]
 
 
 def main() -> None:
