@@ -40,6 +40,7 @@ class Sample:
     seconds: float
     peak_mb: float
     output: str
+    cpu: float = 0.0  # the child's user + system CPU seconds (on a loaded machine: its work)
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
@@ -53,9 +54,9 @@ def run_isolated(cmd: list[str], env: dict[str, str] | None = None) -> Sample:
     wrapper = (
         "import subprocess,sys,json,time;t=time.monotonic();"
         "p=subprocess.Popen(sys.argv[1:],stdout=subprocess.PIPE);o,_=p.communicate();"
-        "import resource;m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+        "import resource;u=resource.getrusage(resource.RUSAGE_CHILDREN);m=u.ru_maxrss;"
         "sys.stdout.write(json.dumps({'rc':p.returncode,'s':time.monotonic()-t,'kb':m,"
-        "'out':o.decode()}))"
+        "'cpu':u.ru_utime+u.ru_stime,'out':o.decode()}))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", wrapper, *cmd],
@@ -67,7 +68,7 @@ def run_isolated(cmd: list[str], env: dict[str, str] | None = None) -> Sample:
     doc = json.loads(proc.stdout)
     if doc["rc"]:
         raise SystemExit(f"bench: {' '.join(cmd)} exited {doc['rc']}")
-    return Sample(doc["s"], doc["kb"] / 1024, doc["out"])
+    return Sample(doc["s"], doc["kb"] / 1024, doc["out"], doc["cpu"])
 
 
 def median(samples: list[Sample]) -> tuple[float, float]:

@@ -111,3 +111,17 @@ def test_unrelated_dense_numberings_are_no_key(lis: Lis) -> None:
 def test_scan_classifies_every_column(lis: Lis) -> None:
     evaluation = lis.scan_evaluation
     assert evaluation.column_accuracy == 1.0, evaluation.column_errors
+
+
+def test_the_patients_number_is_reported_where_it_is_theirs(lis: Lis) -> None:
+    """patients.IPP (the key the requests reference) is national_id.other, each person's
+    letter says so; the same numbers in demandes.IPP, and every other id, are no element."""
+    ids = {
+        (c["table"].removeprefix("sil_prod__"), c["column"]): c["element"]
+        for c in lis.scan.columns
+        if c["kind"] == "leak" and c["column"].startswith(("IPP", "ID_"))
+    }
+    assert ids.pop(("patients", "IPP")) == "national_id.other"
+    assert ids and set(ids.values()) == {None}, ids
+    told = lis.link["evaluation"]["exposure"]["national_id.other"]
+    assert min(told["precision"], told["recall"]) >= BAR
