@@ -97,6 +97,19 @@ def _reach(con: duckdb.DuckDBPyConnection, hop: Hop) -> int:
     return _count(con) - before
 
 
+def _parents_first(hops: list[Hop]) -> list[Hop]:
+    """Hops ordered so that a table's own hops come before those of the tables referencing
+    it (demandes -> patients before resultats -> demandes); a cycle keeps its order."""
+    ordered: list[Hop] = []
+    left = list(hops)
+    while left:
+        ready = [h for h in left if not any(o.table == h.ref_table for o in left if o != h)]
+        ready = ready or left[:1]  # a cycle: take the next one as it comes
+        ordered += ready
+        left = [h for h in left if h not in ready]
+    return ordered
+
+
 def _count(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT count(*) FROM person_records").fetchall()[0][0])
 
@@ -107,10 +120,23 @@ def extend_records(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     person_records must have a `via` column (NULL for rows with their own identity).
     Returns {"reached": rows added, "orphans": rows reaching no person}.
     """
-    found = relations(con)
+    found = _parents_first(relations(con))
+    have = {t for (t,) in con.execute('SELECT DISTINCT "table" FROM person_records').fetchall()}
+    # A hop runs again only when its parent table gained persons since it last ran: in a
+    # chain taken parents first, every hop runs once (a cycle runs until it settles).
+    version = dict.fromkeys(have, 1)
+    seen: dict[Hop, int] = {}
     reached = 0
     for _ in range(MAX_ROUNDS):
-        added = sum(_reach(con, r) for r in found)
+        added = 0
+        for hop in found:
+            if version.get(hop.ref_table, 0) == seen.get(hop, 0):
+                continue
+            seen[hop] = version[hop.ref_table]
+            new = _reach(con, hop)
+            if new:
+                version[hop.table] = version.get(hop.table, 0) + 1
+                added += new
         reached += added
         if not added:
             break
