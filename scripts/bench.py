@@ -24,8 +24,8 @@ from benches.common import ROOT, Context, machine
 
 # Pipeline order; a section whose module does not exist yet is skipped.
 SECTIONS = [
-    "foundation", "scan", "link", "spark", "notify", "portal", "console", "callcentre",
-    "resources", "scale", "reference",
+    "foundation", "scan", "link", "relational", "spark", "notify", "portal", "console",
+    "callcentre", "resources", "scale", "reference",
 ]  # fmt: skip
 
 

@@ -100,6 +100,44 @@ def test_rows_with_their_own_identity_keep_their_person(workspace: Workspace) ->
     assert rows == [("PA", 1), ("PZ", 2)]
 
 
+def test_a_composite_key_joins_on_all_its_columns(workspace: Workspace) -> None:
+    """Two sites number their patients alike: (site, IPP) names one patient, IPP alone two."""
+    with workspace.connect() as con:
+        _table(con, "patients", ["SITE", "IPP"], [("10", "1"), ("20", "1"), ("20", "2")])
+        _table(
+            con,
+            "demandes",
+            ["SITE", "IPP"],
+            [("20", "1"), ("10", "1"), ("10", "2"), (None, "1")],
+        )
+        con.execute(
+            "CREATE TABLE scan_keys (table_name VARCHAR, column_name VARCHAR, ref_table VARCHAR, "
+            "ref_column VARCHAR, columns VARCHAR[], ref_columns VARCHAR[])"
+        )
+        con.execute(
+            "INSERT INTO scan_keys VALUES ('demandes', 'SITE, IPP', 'patients', 'SITE, IPP', "
+            "['SITE', 'IPP'], ['SITE', 'IPP'])"
+        )
+        con.execute(
+            'CREATE TABLE person_records (person_id VARCHAR, "table" VARCHAR, _row BIGINT, '
+            "probability DOUBLE, via VARCHAR)"
+        )
+        con.execute(
+            "INSERT INTO person_records VALUES ('PA', 'patients', 1, 1.0, NULL), "
+            "('PB', 'patients', 2, 1.0, NULL), ('PC', 'patients', 3, 1.0, NULL)"
+        )
+        counts = extend_records(con)
+        got = con.execute(
+            "SELECT _row, person_id, via FROM person_records WHERE \"table\" = 'demandes' "
+            "ORDER BY 1"
+        ).fetchall()
+        orphans = con.execute("SELECT _row FROM record_orphans ORDER BY 1").fetchall()
+    via = "demandes.(SITE, IPP) -> patients.(SITE, IPP)"
+    assert got == [(1, "PB", via), (2, "PA", via)]
+    assert orphans == [(3,), (4,)]  # (10, 2) is no patient; an empty site names nobody
+    assert counts == {"reached": 2, "orphans": 2}
+
+
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path, dict]:
     root = tmp_path_factory.mktemp("through_keys")

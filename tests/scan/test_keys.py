@@ -12,7 +12,8 @@ from vigie.errors import ConfigError
 from vigie.ingest import catalog
 from vigie.scan import key_settings
 from vigie.scan.key_names import related
-from vigie.scan.keys import Relation, discover
+from vigie.scan.keys import discover
+from vigie.scan.relation import Relation
 from vigie.workspace import Workspace, quote_ident
 
 Columns = dict[str, list[Any]]

@@ -12,8 +12,8 @@ import pytest
 from vigie.ingest import catalog
 from vigie.link.records import source_tables
 from vigie.scan import patient_number
-from vigie.scan.keys import Relation
 from vigie.scan.profile import ColumnProfile
+from vigie.scan.relation import Relation
 from vigie.scan.stage import run_scan
 from vigie.workspace import Workspace, quote_ident
 

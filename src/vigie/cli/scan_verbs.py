@@ -112,8 +112,8 @@ def key_tree(keys: list[dict[str, Any]]) -> list[str]:
                 " [its relations above]" if k["table"] in shown and children.get(k["table"]) else ""
             )
             lines.append(
-                f"{prefix}{'└─' if last else '├─'} {k['table']}.{k['column']} -> "
-                f"{k['ref_column']}  ({how}; {k['coverage']:.1%} of its values found"
+                f"{prefix}{'└─' if last else '├─'} {k['table']}.{_cols(k, 'columns')} -> "
+                f"{_cols(k, 'ref_columns')}  ({how}; {k['coverage']:.1%} of its values found"
                 f"{orphans}){again}"
             )
             if k["table"] not in seen and not again:
@@ -123,6 +123,12 @@ def key_tree(keys: list[dict[str, Any]]) -> list[str]:
         lines.append(root)
         walk(root, "", frozenset({root}))
     return lines
+
+
+def _cols(key: dict[str, Any], which: str) -> str:
+    """One column by its name; a composite key's columns in parentheses."""
+    columns = key.get(which) or [key["column" if which == "columns" else "ref_column"]]
+    return columns[0] if len(columns) == 1 else "(" + ", ".join(columns) + ")"
 
 
 def _evaluation_text(evaluation: ScanEvaluation) -> str:

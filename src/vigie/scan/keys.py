@@ -1,11 +1,13 @@
 """Keys between leak tables: which column's values are another table's key (scan_keys).
 
-Declared keys come first: a single-column foreign key a SQL dump or a FHIR file declares
-(ingest's `_keys`) is a relation whatever its values say. One that names a table of
-another file (FHIR bulk exports write a file per resource type: `Observation.ndjson`
-references `Patient`) goes to the leak table of that name (`_tables.source_table`) that
-declares a single-column primary key; of several, the one holding most of its values.
-Then inclusion dependencies, for the columns no declaration covers:
+Declared keys come first: a FOREIGN KEY a SQL dump or a FHIR file declares (ingest's
+`_keys`) is a relation whatever its values say, composite ones too (`resultats (code,
+version) -> analyses (code, version)`: `columns` and `ref_columns` list the pairs in
+order; link joins on all of them). A single-column one that names a table of another file
+(FHIR bulk exports write a file per resource type: `Observation.ndjson` references
+`Patient`) goes to the leak table of that name (`_tables.source_table`) that declares a
+single-column primary key; of several, the one holding most of its values. Then
+inclusion dependencies, single-column, for the columns no declaration covers:
 
 1. Columns considered: leak tables only; columns scan classified as no element or as a
    national identifier (a name, date, postcode or phone is never a key); *id-like* values
@@ -25,8 +27,9 @@ Then inclusion dependencies, for the columns no declaration covers:
    table (a mother's IPP in `patients`) are found only when declared. Two unique columns
    that contain each other keep one direction: from the table with more rows.
 
-`vigie scan --set T.C=ref:T2.C2` adds a relation (`ref:none` removes the column's); those
-win over both declared and discovered ones. Composite keys are not followed (yet).
+`vigie scan --set T.C=ref:T2.C2` adds a relation (`ref:none` removes the column's, or the
+composite relation the column is part of); those win over both declared and discovered
+ones. Composite keys are found only when declared: inclusion is tested column by column.
 """
 
 from __future__ import annotations
@@ -34,13 +37,13 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from vigie.scan.key_names import related
+from vigie.scan.relation import Relation, composite, matched, measured, value_sql
 from vigie.workspace.store import column_names, quote_ident
 
 log = logging.getLogger(__name__)
@@ -52,32 +55,6 @@ CHANCE = 1e-6
 CODE_DENSITY = 0.01
 ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9_-]{0,31}"
 INT_PATTERN = "0|[1-9][0-9]{0,17}"
-_DDL = """
-CREATE OR REPLACE TABLE scan_keys (
-    table_name VARCHAR, column_name VARCHAR, ref_table VARCHAR, ref_column VARCHAR,
-    coverage DOUBLE, declared BOOLEAN, source VARCHAR, distinct_values BIGINT,
-    orphan_values BIGINT)
-"""
-
-
-@dataclass(frozen=True)
-class Relation:
-    """`table.column` holds values of `ref_table.ref_column`, the key of its table."""
-
-    table: str
-    column: str
-    ref_table: str
-    ref_column: str
-    coverage: float  # share of the column's distinct values found in the key
-    declared: bool  # the dump declares it (FOREIGN KEY ... REFERENCES)
-    source: str  # declared | inclusion | set
-    values: int  # distinct non-empty values in the column
-    orphans: int  # of them, not found in the key
-
-    def as_dict(self) -> dict[str, Any]:
-        doc = asdict(self)
-        doc["coverage"] = round(self.coverage, 4)
-        return doc
 
 
 @dataclass
@@ -119,16 +96,12 @@ class TableInfo:
     folder: str
 
 
-def _v(column: str) -> str:
-    return f"nullif(trim(CAST({quote_ident(column)} AS VARCHAR)), '')"
-
-
 def column_stats(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> list[Column]:
     if not columns:
         return []
     parts = []
     for c in columns:
-        v = _v(c)
+        v = value_sql(c)
         is_int = f"regexp_full_match({v}, '{INT_PATTERN}')"
         parts += [
             f"count({v})",
@@ -152,35 +125,11 @@ def column_stats(con: duckdb.DuckDBPyConnection, table: str, columns: list[str])
     return out
 
 
-def matched(
-    con: duckdb.DuckDBPyConnection, table: str, column: str, ref_table: str, ref_column: str
-) -> tuple[int, int]:
-    """(distinct non-empty values of the column, how many of them the referenced column holds)."""
-    v, k = _v(column), _v(ref_column)
-    row = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE v IN (SELECT {k} FROM {quote_ident(ref_table)}))"
-        f" FROM (SELECT DISTINCT {v} AS v FROM {quote_ident(table)}) WHERE v IS NOT NULL"
-    ).fetchone()
-    assert row is not None
-    return int(row[0]), int(row[1])
-
-
 def _relation(
     con: duckdb.DuckDBPyConnection, table: str, column: str, ref: tuple[str, str], source: str
 ) -> Relation:
-    values, found = matched(con, table, column, *ref)
-    coverage = found / values if values else 0.0
-    return Relation(
-        table,
-        column,
-        ref[0],
-        ref[1],
-        coverage,
-        source == "declared",
-        source,
-        values,
-        values - found,
-    )
+    relation = Relation(table, column, ref[0], ref[1], 0.0, source == "declared", source, 0, 0)
+    return measured(con, relation)
 
 
 def tables_info(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, TableInfo]:
@@ -195,18 +144,21 @@ def tables_info(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, 
     }
 
 
+Foreign = tuple[str, tuple[str, ...], str, tuple[str, ...]]  # (t, columns, ref_t, ref_columns)
+
+
 @dataclass
 class Declared:
-    """What `_keys` declares between leak tables (single-column keys only)."""
+    """What `_keys` declares between leak tables."""
 
-    foreign: list[tuple[str, str, str, str]] = field(default_factory=list)
-    unique: set[tuple[str, str]] = field(default_factory=set)  # primary or unique
-    primary: dict[str, str] = field(default_factory=dict)  # table -> its primary key
+    foreign: list[Foreign] = field(default_factory=list)  # composite ones too
+    unique: set[tuple[str, str]] = field(default_factory=set)  # single primary or unique
+    primary: dict[str, str] = field(default_factory=dict)  # table -> its single primary key
     elsewhere: list[tuple[str, str, str]] = field(default_factory=list)  # (t, c, ref_source)
 
 
 def declared_keys(con: duckdb.DuckDBPyConnection, tables: set[str]) -> Declared:
-    """Single-column keys the leak tables declare (composite keys are not followed yet)."""
+    """The keys the leak tables declare; one to another file's table single-column only."""
     out = Declared()
     try:
         rows = con.execute(
@@ -215,26 +167,29 @@ def declared_keys(con: duckdb.DuckDBPyConnection, tables: set[str]) -> Declared:
         ).fetchall()
     except duckdb.CatalogException:  # a store from before keys were kept
         return out
-    for name, kind, cols, ref_table, ref_cols, ref_source in rows:
-        cols = json.loads(cols)
-        if name not in tables or len(cols) != 1:
+    for name, kind, cols_json, ref_table, ref_json, ref_source in rows:
+        cols = tuple(json.loads(cols_json))
+        if name not in tables or not cols:
             continue
         if kind in ("primary", "unique"):
-            out.unique.add((name, cols[0]))
-            if kind == "primary":
-                out.primary[name] = cols[0]
-        elif ref_table in tables and ref_cols and len(json.loads(ref_cols)) == 1:
-            out.foreign.append((name, cols[0], ref_table, json.loads(ref_cols)[0]))
-        elif ref_table is None and ref_source:
+            if len(cols) == 1:
+                out.unique.add((name, cols[0]))
+                if kind == "primary":
+                    out.primary[name] = cols[0]
+        elif ref_table in tables and ref_json:
+            ref_cols = tuple(json.loads(ref_json))
+            if len(ref_cols) == len(cols):
+                out.foreign.append((name, cols, ref_table, ref_cols))
+        elif ref_table is None and ref_source and len(cols) == 1:
             out.elsewhere.append((name, cols[0], ref_source))
     return out
 
 
 def _in_another_file(
     con: duckdb.DuckDBPyConnection, declared: Declared, info: dict[str, TableInfo]
-) -> list[tuple[str, str, str, str]]:
+) -> list[Foreign]:
     """Foreign keys to a table of another file, resolved by the table's name in its file."""
-    out = []
+    out: list[Foreign] = []
     for table, column, source in declared.elsewhere:
         wanted = {source, source.rsplit(".", 1)[-1]}
         ranked = []
@@ -246,7 +201,22 @@ def _in_another_file(
             ranked.append(((-found, other_folder, candidate), (candidate, key)))
         if ranked:
             candidate, key = min(ranked)[1]
-            out.append((table, column, candidate, key))
+            out.append((table, (column,), candidate, (key,)))
+    return out
+
+
+def _declared(
+    con: duckdb.DuckDBPyConnection, declared: list[Foreign]
+) -> dict[tuple[str, str], Relation]:
+    out = {}
+    for table, cols, ref_table, ref_cols in declared:
+        if len(cols) == 1:
+            out[(table, cols[0])] = _relation(
+                con, table, cols[0], (ref_table, ref_cols[0]), "declared"
+            )
+        else:
+            relation = measured(con, composite(table, cols, (ref_table, ref_cols), "declared"))
+            out[(table, relation.column)] = relation
     return out
 
 
@@ -259,9 +229,9 @@ def discover(
     tables = sorted({t for t, _ in elements})
     declared = declared_keys(con, set(tables))
     info = tables_info(con, tables)
-    foreign = declared.foreign + _in_another_file(con, declared, info)
+    relations = _declared(con, declared.foreign + _in_another_file(con, declared, info))
     unique = declared.unique
-    relations = {(t, c): _relation(con, t, c, (rt, rc), "declared") for t, c, rt, rc in foreign}
+    covered = {(r.table, c) for r in relations.values() for c, _ in r.pairs}
     stats: list[Column] = []
     for table in tables:
         eligible = [
@@ -272,14 +242,16 @@ def discover(
         stats += column_stats(con, table, eligible)
     keys = [s for s in stats if s.is_key or (s.table, s.column) in unique]
     for child in stats:
-        if (child.table, child.column) in relations or not child.is_child:
+        if (child.table, child.column) in covered or not child.is_child:
             continue
         found = _best(con, child, keys, info)
         if found is not None:
             relations[(child.table, child.column)] = found
     _drop_reverse(relations, {s.table: s.rows for s in stats})
     for (table, column), ref in settings.items():
-        relations.pop((table, column), None)
+        for at, r in list(relations.items()):
+            if r.table == table and column in (c for c, _ in r.pairs):
+                del relations[at]
         if ref is not None:
             relations[(table, column)] = _relation(con, table, column, ref, "set")
     return sorted(relations.values(), key=lambda r: (r.ref_table, r.table, r.column))
@@ -347,25 +319,6 @@ def _drop_reverse(relations: dict[tuple[str, str], Relation], rows: dict[str, in
         mine, theirs = rows.get(table, 0), rows.get(r.ref_table, 0)
         if back.source != "inclusion" or (mine, r.ref_table) < (theirs, table):
             del relations[(table, column)]
-
-
-def record_keys(con: duckdb.DuckDBPyConnection, relations: list[Relation]) -> None:
-    con.execute(_DDL)
-    for r in relations:
-        con.execute(
-            "INSERT INTO scan_keys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                r.table,
-                r.column,
-                r.ref_table,
-                r.ref_column,
-                r.coverage,
-                r.declared,
-                r.source,
-                r.values,
-                r.orphans,
-            ],
-        )
 
 
 def chance(density: float | None, values: int) -> float:

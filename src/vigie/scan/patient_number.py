@@ -25,9 +25,10 @@ from dataclasses import replace
 import duckdb
 
 from vigie.scan.key_names import words
-from vigie.scan.keys import Relation, declared_keys
+from vigie.scan.keys import declared_keys
 from vigie.scan.masking import mask_id
 from vigie.scan.profile import ColumnProfile
+from vigie.scan.relation import Relation
 from vigie.workspace.store import quote_ident
 
 RECOGNIZER = "patient_number"

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from vigie.progress import Progress
-from vigie.scan import exposure, fhir_paths, keys, overrides, patient_number
+from vigie.scan import exposure, fhir_paths, keys, overrides, patient_number, relation
 from vigie.scan import key_settings as key_settings_mod
 from vigie.scan.documents import document_summary, scan_documents
 from vigie.scan.profile import ColumnProfile, profile_table
@@ -106,7 +106,7 @@ def run_scan(
                         source,
                     ],
                 )
-            keys.record_keys(con, relations)
+            relation.record_keys(con, relations)
             rows = exposure.record_exposure(con, [p for p, _ in leak], by_row=by_row)
             documents = scan_documents(con)
         report = _report(con, rows)
