@@ -22,10 +22,10 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from vigie.console import auth, figures, labels
+from vigie.console import auth, figures, labels, openapi
 from vigie.console.callcentre import CALLERS, FOLLOWERS, CallCentre
 from vigie.console.controller_pages import ControllerPages
 from vigie.console.dashboard_pages import DashboardPages
@@ -137,6 +137,7 @@ class Pages:
                 form = parse_form(body)
             return await run_in_threadpool(self._serve, request, roles, handler, form, touch)
 
+        setattr(endpoint, openapi.GATE_ROLES, roles)  # the OpenAPI document names them
         return endpoint
 
     def _serve(
@@ -254,6 +255,10 @@ class Pages:
             views=ctx.reader.views(person_id),
         )
 
+    def schema(self, request: Request, ctx: Ctx) -> Response:
+        """The OpenAPI document, made from the app's own routes."""
+        return JSONResponse(openapi.document(request.app.routes), headers=NO_STORE)
+
     async def stylesheet(self, request: Request) -> Response:
         return Response(self.css, media_type="text/css", headers={"cache-control": "max-age=3600"})
 
@@ -318,6 +323,7 @@ def route_name(path: str) -> str:
         "/journal",
         "/tableau-de-bord/chiffres",
         "/espace",
+        "/openapi.json",
     )
     return path if path in known else "(other)"
 
@@ -358,6 +364,7 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/static/console.css", pages.stylesheet),
         Route("/static/console.js", pages.script),
         Route("/sante", pages.health),
+        Route("/openapi.json", pages.guarded(EVERYONE, pages.schema)),
     ]
     handlers = {404: pages.error, 405: pages.error, 500: pages.error}
     app = Starlette(routes=routes, exception_handlers=handlers)
