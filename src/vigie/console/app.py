@@ -8,7 +8,6 @@ session's CSRF token; posts from another site are refused as well.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -33,7 +32,15 @@ from vigie.console.data import Denied, Reader
 from vigie.console.lead_pages import LeadPages
 from vigie.console.setup import Activation
 from vigie.console.store import ConsoleStore
-from vigie.console.web import NO_STORE, capped_body, cookie_name, parse_form, session_token
+from vigie.console.web import (
+    NO_STORE,
+    capped_body,
+    cookie_name,
+    parse_form,
+    same_token,
+    session_token,
+    whole_number,
+)
 from vigie.portal.guard import HEADERS, Buckets, Guard
 from vigie.portal.selfcheck import Tokens, same_site
 from vigie.report.html import clock_view
@@ -156,7 +163,7 @@ class Pages:
                     return self.with_cookie(request, self.redirect("/connexion"), None)
                 if session.stage != "active":
                     return self.redirect("/activation")
-                if form is not None and not hmac.compare_digest(form.get("csrf", ""), session.csrf):
+                if form is not None and not same_token(form.get("csrf", ""), session.csrf):
                     return self.refuse(403, session)
                 if session.principal.role not in roles:
                     return self.refuse(403, session)
@@ -233,8 +240,7 @@ class Pages:
 
     def persons(self, request: Request, ctx: Ctx) -> Response:
         query = request.query_params.get("q", "")[:80]
-        number = request.query_params.get("page", "1")
-        page = int(number) if number.isdigit() and len(number) < 7 else 1
+        page = whole_number(request.query_params.get("page"), 1, digits=6)
         found = ctx.reader.persons(query, page)
         return self.page("persons.html", session=ctx.session, found=found, query=query)
 
@@ -353,7 +359,9 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/espace/{slug}/chiffres.json", pages.guarded(STAFF, space.counts)),
         Route("/espace/{slug}/modele/{name}", pages.guarded(STAFF, space.template)),
         Route("/espace/{slug}/courriers", pages.guarded(STAFF, space.wording)),
-        Route("/revue/{pair_id:int}", pages.guarded(LEAD, lead.decide), methods=["POST"]),
+        # Not {pair_id:int}: Starlette's int() of 4,300 digits and more raised (a 500,
+        # before any session check); the page reads the number itself.
+        Route("/revue/{pair_id}", pages.guarded(LEAD, lead.decide), methods=["POST"]),
         Route("/journal", pages.guarded(LEAD, lead.audit)),
         Route("/appels", pages.guarded(CALLERS, calls.search)),
         Route("/appels/code", pages.guarded(CALLERS, calls.by_code), methods=["POST"]),

@@ -168,6 +168,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
             Field("apres", "La paire affichée avant, pour la suite", _int()),
         ),
         codes=(303, 404),
+        params=(Field("pair_id", "Numéro de la paire dans la file ; 404 sans paire", _int()),),
         description="303 vers la paire suivante ; 404 pour une paire absente ou une décision "
         "inconnue.",
     ),
