@@ -54,7 +54,7 @@ from vigie.notify.filings import slug
 from vigie.notify.letters import TEMPLATE_FILES
 from vigie.workspace import Workspace
 
-EXAMPLES = 8  # schema-valid requests per operation and role
+EXAMPLES = 6  # schema-valid requests per operation and role
 NEGATIVE = 3  # schema-invalid ones, for operations with parameters or a body
 # The answer must conform to the document; the console's own properties are asserted in
 # _check. (Not "positive data acceptance" and its negative twin: the console refuses a

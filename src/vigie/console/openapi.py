@@ -41,6 +41,10 @@ class Field:
     def as_schema(self) -> dict[str, Any]:
         return {**dict(self.schema), "description": self.description}
 
+    def as_parameter(self, where: str) -> dict[str, Any]:
+        return {"name": self.name, "in": where, "required": self.required or where == "path",
+                "description": self.description, "schema": dict(self.schema)}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Op:
@@ -281,6 +285,7 @@ def operations(routes: Sequence[BaseRoute]) -> list[tuple[str, str, Route]]:
 
 
 def undocumented(routes: Sequence[BaseRoute]) -> list[str]:
+    """ "METHOD path" of each operation the app serves that OPERATIONS does not describe."""
     return [f"{m} {p}" for p, m, _ in operations(routes) if (p, m) not in OPERATIONS]
 
 
@@ -309,7 +314,7 @@ def document(routes: Sequence[BaseRoute]) -> dict[str, Any]:
 
 
 def _operation(op: Op, route: Route, roles: tuple[str, ...] | None) -> dict[str, Any]:
-    codes = sorted({200, *op.codes, *(_GATE if roles else ())} - ({200} if not op.ok else set()))
+    codes = {*op.codes, *(_GATE if roles else ()), *((200,) if op.ok else ())}
     described = [op.description] if op.description else []
     found: dict[str, Any] = {"summary": op.summary}
     if roles:
@@ -321,22 +326,19 @@ def _operation(op: Op, route: Route, roles: tuple[str, ...] | None) -> dict[str,
         found["description"] = " ".join(described)
     fields = {f.name: f for f in op.params}
     parameters = [_path_parameter(name, route, fields) for name in route.param_convertors]
-    parameters += [
-        {"name": f.name, "in": "query", "required": f.required, "schema": f.as_schema()}
-        for f in op.query
-    ]
+    parameters += [f.as_parameter("query") for f in op.query]
     if parameters:
         found["parameters"] = parameters
     if op.form is not None:
         found["requestBody"] = _form(op.form, csrf=bool(roles))
-    found["responses"] = {str(code): _response(code, op) for code in codes}
+    found["responses"] = {str(code): _response(code, op) for code in sorted(codes)}
     return found
 
 
 def _path_parameter(name: str, route: Route, fields: dict[str, Field]) -> dict[str, Any]:
     integer = isinstance(route.param_convertors[name], IntegerConvertor)
     field = fields.get(name) or Field(name, name, _int() if integer else _STRING)
-    return {"name": name, "in": "path", "required": True, "schema": field.as_schema()}
+    return field.as_parameter("path")
 
 
 def _form(fields: tuple[Field, ...], *, csrf: bool) -> dict[str, Any]:
