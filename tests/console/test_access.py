@@ -125,6 +125,8 @@ def test_an_unknown_path_is_404_with_or_without_a_session(
     ws: Workspace, console: httpx.Client, clock: Clock
 ) -> None:
     assert console.get("/admin").status_code == 404
+    wrong = console.delete("/personnes")  # the error page kept no Allow header before
+    assert wrong.status_code == 405 and set(wrong.headers["allow"].split(", ")) == {"GET", "HEAD"}
     log_in(console, clock, make_account(ws, "lead"))
     assert console.get("/../etc/passwd").status_code == 404
     assert console.get("/personnes/" + "A" * 500).status_code == 404

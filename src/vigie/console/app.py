@@ -278,7 +278,10 @@ class Pages:
 
     async def error(self, request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
-        return self.refuse(status)
+        response = self.refuse(status)
+        if isinstance(exc, HTTPException) and exc.headers:  # a 405's Allow (RFC 9110)
+            response.headers.update(exc.headers)
+        return response
 
 
 STAFF = ("lead", "controller")
