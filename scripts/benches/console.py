@@ -8,6 +8,9 @@ chained, because every look appends to it. Then the real `vigie console` runs in
 process and one client on loopback logs in (password + TOTP) and sends, one at a time on
 a keep-alive connection: lookups by letter reference, by surname and person pages, then
 dashboards (lead, then a controller). Client and server share this 2-core machine.
+Then the same console takes a concurrent load (console_load.py): 20 team members' clients
+at once for 30 s, requests/s, p50/p99, the agents' 429s apart, errors, and the audit
+chain's views counted against the answers that showed a person.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 import duckdb
 import httpx
 
+from benches import console_load
 from benches.common import BENCH_ENV, VIGIE, Context
 from vigie.workspace import Workspace
 
@@ -44,11 +48,14 @@ def run_section(ctx: Context) -> list[str]:
     ws, samples = _workspace(ctx.work / "console-ws", ctx.large)
     built = time.monotonic() - started
     secrets = _accounts(ws, samples["controller"])
+    clients = console_load.prepare(ws)
     load_before = os.getloadavg()
-    timings = _serve_and_measure(ws, secrets, samples)
+    timings, tally = _serve_and_measure(ws, secrets, samples, clients)
     load_after = os.getloadavg()
     log_mb = ws.audit_path.stat().st_size / 2**20
-    return _table(ctx.large, timings, built, log_mb, load_before, load_after)
+    lines = _table(ctx.large, timings, built, log_mb, load_before, load_after)
+    verified = ws.verify_audit()  # `vigie audit verify`, the console stopped
+    return lines + console_load.table(tally, console_load.views_by(ws, clients), verified)
 
 
 # -- the workspace ----------------------------------------------------------------------
@@ -220,8 +227,11 @@ def _free_port() -> int:
 
 
 def _serve_and_measure(
-    ws: Workspace, secrets: dict[str, str], samples: dict[str, Any]
-) -> dict[str, list[float]]:
+    ws: Workspace,
+    secrets: dict[str, str],
+    samples: dict[str, Any],
+    clients: list[console_load.Client],
+) -> tuple[dict[str, list[float]], console_load.Tally]:
     port = _free_port()
     cmd = [*VIGIE, "console", str(ws.path), "--port", str(port)]
     log = ws.path.parent / "console.log"  # routes and statuses only: no personal value
@@ -229,7 +239,9 @@ def _serve_and_measure(
         server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
         try:
             _wait_ready(port, server)
-            return _measure(f"http://127.0.0.1:{port}", secrets, samples, server.pid)
+            base = f"http://127.0.0.1:{port}"
+            timings = _measure(base, secrets, samples, server.pid)
+            return timings, console_load.run(base, clients, samples["letters"])
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}\n{log.read_text(errors='replace')[-3000:]}") from None
         finally:

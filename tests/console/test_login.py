@@ -59,6 +59,36 @@ def test_a_used_code_is_refused(ws: Workspace, console: httpx.Client, clock: Clo
     assert console.post("/connexion", data=form).status_code == 401
 
 
+def test_a_forged_form_token_is_refused_not_a_crash(
+    ws: Workspace, console: httpx.Client, clock: Clock
+) -> None:
+    """A token with a non-ASCII character, or "²" for its time stamp ("²".isdigit() but
+    not int("²")): 500s before the fuzz found them; now the expired-form answer."""
+    lead = make_account(ws, "lead")
+    for token in ("1.a.é", "².a.b", "é", "١٢٣.a.b"):
+        form = {"jeton": token, "identifiant": lead.login, "mot_de_passe": lead.password}
+        assert console.post("/connexion", data=form).status_code == 400, token
+
+
+@pytest.mark.parametrize(
+    ("digits", "accepted"),
+    [("0123456789", True), ("０１２３４５６７８９", True), ("٠١٢٣٤٥٦٧٨٩", False)],
+)
+def test_a_code_typed_in_other_digits(
+    ws: Workspace, console: httpx.Client, clock: Clock, digits: str, accepted: bool
+) -> None:
+    """Full-width digits (a Japanese keyboard) are digits; other scripts' are not, and
+    made compare_digest raise (a 500) once the password was right."""
+    lead = make_account(ws, "lead")
+    assert lead.secret
+    clock.advance(30)
+    code = clock.code(lead.secret).translate(str.maketrans("0123456789", digits))
+    form = {"jeton": login_token(console), "identifiant": lead.login,
+            "mot_de_passe": lead.password, "code": code}  # fmt: skip
+    answer = console.post("/connexion", data=form)
+    assert answer.status_code == (303 if accepted else 401)
+
+
 def test_five_bad_passwords_lock_the_account_for_15_minutes(
     ws: Workspace, console: httpx.Client, clock: Clock
 ) -> None:
@@ -130,6 +160,7 @@ def test_first_login_changes_the_password_and_enrols_totp(
     assert "<svg" in page.text and "<script" not in page.text
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     setup_cookie = console.cookies["vigie"]
+    assert console.post("/activation", data={"csrf": "jeton-forgé"}).status_code == 403
     form = {"csrf": token, "nouveau": "court", "confirmation": "court", "code": "000000"}
     refused = console.post("/activation", data=form)
     assert refused.status_code == 400 and "au moins 12 caractères" in refused.text

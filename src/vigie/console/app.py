@@ -8,7 +8,6 @@ session's CSRF token; posts from another site are refused as well.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -22,10 +21,10 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from vigie.console import auth, figures, labels
+from vigie.console import auth, figures, labels, openapi
 from vigie.console.callcentre import CALLERS, FOLLOWERS, CallCentre
 from vigie.console.controller_pages import ControllerPages
 from vigie.console.dashboard_pages import DashboardPages
@@ -33,7 +32,15 @@ from vigie.console.data import Denied, Reader
 from vigie.console.lead_pages import LeadPages
 from vigie.console.setup import Activation
 from vigie.console.store import ConsoleStore
-from vigie.console.web import NO_STORE, capped_body, cookie_name, parse_form, session_token
+from vigie.console.web import (
+    NO_STORE,
+    capped_body,
+    cookie_name,
+    parse_form,
+    same_token,
+    session_token,
+    whole_number,
+)
 from vigie.portal.guard import HEADERS, Buckets, Guard
 from vigie.portal.selfcheck import Tokens, same_site
 from vigie.report.html import clock_view
@@ -137,6 +144,7 @@ class Pages:
                 form = parse_form(body)
             return await run_in_threadpool(self._serve, request, roles, handler, form, touch)
 
+        setattr(endpoint, openapi.GATE_ROLES, roles)  # the OpenAPI document names them
         return endpoint
 
     def _serve(
@@ -155,7 +163,7 @@ class Pages:
                     return self.with_cookie(request, self.redirect("/connexion"), None)
                 if session.stage != "active":
                     return self.redirect("/activation")
-                if form is not None and not hmac.compare_digest(form.get("csrf", ""), session.csrf):
+                if form is not None and not same_token(form.get("csrf", ""), session.csrf):
                     return self.refuse(403, session)
                 if session.principal.role not in roles:
                     return self.refuse(403, session)
@@ -232,8 +240,7 @@ class Pages:
 
     def persons(self, request: Request, ctx: Ctx) -> Response:
         query = request.query_params.get("q", "")[:80]
-        number = request.query_params.get("page", "1")
-        page = int(number) if number.isdigit() and len(number) < 7 else 1
+        page = whole_number(request.query_params.get("page"), 1, digits=6)
         found = ctx.reader.persons(query, page)
         return self.page("persons.html", session=ctx.session, found=found, query=query)
 
@@ -254,6 +261,10 @@ class Pages:
             views=ctx.reader.views(person_id),
         )
 
+    def schema(self, request: Request, ctx: Ctx) -> Response:
+        """The OpenAPI document, made from the app's own routes."""
+        return JSONResponse(openapi.document(request.app.routes), headers=NO_STORE)
+
     async def stylesheet(self, request: Request) -> Response:
         return Response(self.css, media_type="text/css", headers={"cache-control": "max-age=3600"})
 
@@ -267,7 +278,10 @@ class Pages:
 
     async def error(self, request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
-        return self.refuse(status)
+        response = self.refuse(status)
+        if isinstance(exc, HTTPException) and exc.headers:  # a 405's Allow (RFC 9110)
+            response.headers.update(exc.headers)
+        return response
 
 
 STAFF = ("lead", "controller")
@@ -318,6 +332,7 @@ def route_name(path: str) -> str:
         "/journal",
         "/tableau-de-bord/chiffres",
         "/espace",
+        "/openapi.json",
     )
     return path if path in known else "(other)"
 
@@ -347,7 +362,9 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/espace/{slug}/chiffres.json", pages.guarded(STAFF, space.counts)),
         Route("/espace/{slug}/modele/{name}", pages.guarded(STAFF, space.template)),
         Route("/espace/{slug}/courriers", pages.guarded(STAFF, space.wording)),
-        Route("/revue/{pair_id:int}", pages.guarded(LEAD, lead.decide), methods=["POST"]),
+        # Not {pair_id:int}: Starlette's int() of 4,300 digits and more raised (a 500,
+        # before any session check); the page reads the number itself.
+        Route("/revue/{pair_id}", pages.guarded(LEAD, lead.decide), methods=["POST"]),
         Route("/journal", pages.guarded(LEAD, lead.audit)),
         Route("/appels", pages.guarded(CALLERS, calls.search)),
         Route("/appels/code", pages.guarded(CALLERS, calls.by_code), methods=["POST"]),
@@ -358,6 +375,7 @@ def create_app(store: ConsoleStore, *, clock: Clock | None = None, login_rate: i
         Route("/static/console.css", pages.stylesheet),
         Route("/static/console.js", pages.script),
         Route("/sante", pages.health),
+        Route("/openapi.json", pages.guarded(EVERYONE, pages.schema)),
     ]
     handlers = {404: pages.error, 405: pages.error, 500: pages.error}
     app = Starlette(routes=routes, exception_handlers=handlers)

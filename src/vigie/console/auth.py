@@ -13,6 +13,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -81,7 +82,9 @@ def account(con: duckdb.DuckDBPyConnection, login: str) -> Account | None:
 
 def totp_step(secret: str, code: str, now: datetime) -> int | None:
     """The time step the code belongs to (now, or one step either side for clock drift)."""
-    code = "".join(ch for ch in code if ch.isdigit())
+    # Digits as typed with any keyboard (NFKC: full-width "１" is "1"); ASCII ones only:
+    # other scripts' digits pass isdigit() and made compare_digest raise (a 500).
+    code = "".join(ch for ch in unicodedata.normalize("NFKC", code) if ch in "0123456789")
     if len(code) != 6:
         return None
     totp, current = pyotp.TOTP(secret), int(now.timestamp()) // _STEP

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from vigie.console import data, labels
 from vigie.console.space import letter_wording
-from vigie.console.web import NO_STORE
+from vigie.console.web import NO_STORE, whole_number
 
 if TYPE_CHECKING:
     from vigie.console.app import Ctx, Pages
@@ -78,8 +78,7 @@ class ControllerPages:
 
     def not_sent(self, request: Request, ctx: Ctx) -> Response:
         slug = request.path_params["slug"]
-        number = request.query_params.get("page", "1")
-        page = int(number) if number.isdigit() and len(number) < 7 else 1
+        page = whole_number(request.query_params.get("page"), 1, digits=6)
         found = data.not_sent(ctx.reader, slug, page)
         name = data.space_controller(ctx.reader, slug)
         if found is None or name is None:

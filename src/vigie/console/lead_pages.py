@@ -15,16 +15,10 @@ from starlette.responses import Response
 
 from vigie.console import data, labels
 from vigie.console.audit_log import AuditFilter, row
+from vigie.console.web import whole_number
 
 if TYPE_CHECKING:
     from vigie.console.app import Ctx, Pages
-
-
-def _number(value: str | None, default: int = 0) -> int:
-    """A page or pair number from a query or a form; anything odd is the default."""
-    if value and value.isdigit() and len(value) < 10:
-        return int(value)
-    return default
 
 
 class LeadPages:
@@ -32,7 +26,7 @@ class LeadPages:
         self.pages = pages
 
     def review(self, request: Request, ctx: Ctx) -> Response:
-        after = _number(request.query_params.get("apres"))
+        after = whole_number(request.query_params.get("apres"), 0)
         found = data.review_pair(ctx.reader, after)
         if found.pair is None and after:  # skipped to the end: start again from the top
             found = data.review_pair(ctx.reader, 0)
@@ -40,8 +34,9 @@ class LeadPages:
         done = request.query_params.get("fait", "")
         pair_id, _, decision = done.partition(":")
         message = None
-        if pair_id.isdigit() and decision in labels.DECISIONS:
-            message = f"Paire {int(pair_id)} : {labels.DECISIONS[decision]}."
+        number = whole_number(pair_id, -1)
+        if number >= 0 and decision in labels.DECISIONS:
+            message = f"Paire {number} : {labels.DECISIONS[decision]}."
         return self.pages.page(
             "review.html",
             session=ctx.session,
@@ -53,17 +48,17 @@ class LeadPages:
 
     def decide(self, request: Request, ctx: Ctx) -> Response:
         assert ctx.form is not None  # a POST-only route
-        pair_id = int(request.path_params["pair_id"])
+        pair_id = whole_number(request.path_params["pair_id"], -1)
         decision = ctx.form.get("decision", "")
-        done = data.decide_pair(ctx.reader, pair_id, decision)
+        done = data.decide_pair(ctx.reader, pair_id, decision) if pair_id >= 0 else None
         if done is None:
             return self.pages.refuse(404, ctx.session)
-        after = _number(ctx.form.get("apres"))
+        after = whole_number(ctx.form.get("apres"), 0)
         return self.pages.redirect(f"/revue?apres={after}&fait={pair_id}:{decision}")
 
     def audit(self, request: Request, ctx: Ctx) -> Response:
         wanted = AuditFilter.parse(dict(request.query_params))
-        page = _number(request.query_params.get("page"), 1)
+        page = whole_number(request.query_params.get("page"), 1)
         found = data.audit_log(ctx.reader, wanted, page)
         words = {"pages": labels.PAGES, "decisions": labels.DECISIONS, "verbs": labels.VERBS}
         return self.pages.page(

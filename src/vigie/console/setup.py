@@ -8,7 +8,6 @@ account's when a code made from it is typed back. Finishing starts a new session
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,7 @@ from starlette.responses import Response
 
 from vigie.console import auth
 from vigie.console.accounts import PASSWORD_RULES, hash_password, password_matches, password_problem
-from vigie.console.web import capped_body, parse_form, session_token
+from vigie.console.web import capped_body, parse_form, same_token, session_token
 from vigie.portal.selfcheck import same_site
 from vigie.workspace import lock
 
@@ -71,7 +70,7 @@ class Activation:
             return pages.redirect("/")
         if form is None:
             return self._render(session, [])
-        if not hmac.compare_digest(form.get("csrf", ""), session.csrf):
+        if not same_token(form.get("csrf", ""), session.csrf):
             return pages.refuse(403, session)
         errors, changes = self._check(form, session, found.password_hash, now)  # slow: hashes
         if errors:

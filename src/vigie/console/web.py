@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
@@ -18,6 +19,20 @@ def cookie_name(request: Request) -> str:
 
 def session_token(request: Request) -> str | None:
     return request.cookies.get(cookie_name(request))
+
+
+def whole_number(value: str | None, default: int, *, digits: int = 9) -> int:
+    """A page or pair number from a query or a form; anything odd is the default. ASCII
+    digits only: "²".isdigit() holds but int("²") raises (it was a 500)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= digits:
+        return int(value)
+    return default
+
+
+def same_token(posted: str, expected: str) -> bool:
+    """A posted token against the session's, in constant time. As bytes: compare_digest
+    raises on a str with a non-ASCII character, which anyone can post (it was a 500)."""
+    return hmac.compare_digest(posted.encode("utf-8"), expected.encode("utf-8"))
 
 
 def parse_form(body: bytes) -> dict[str, str]:

@@ -44,7 +44,9 @@ class Tokens:
 
     def valid(self, token: str, now: float | None = None) -> bool:
         parts = token.split(".")
-        if len(parts) != 3 or not parts[0].isdigit() or len(token) > 80:
+        # ASCII only: "²".isdigit() holds but int("²") raises, and compare_digest raises
+        # on a non-ASCII str; a forged token must be refused, not crash the page (500).
+        if len(parts) != 3 or not token.isascii() or not parts[0].isdigit() or len(token) > 80:
             return False
         stamp, nonce, mac = parts
         fresh = 0 <= (now or time.time()) - int(stamp) <= TOKEN_SECONDS
