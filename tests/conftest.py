@@ -30,6 +30,16 @@ def _group_of(nodeid: str) -> str:
     return relative.parts[0]
 
 
+# The longest groups, started first so that neither process is left with one at the end.
+_FIRST = ["link/test_spark.py", "relational", "console", "link", "notify", "crash", "ingest",
+          "link/test_fhir_bars.py", "scan", "fuzz", "link/test_scale.py"]  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {group: n for n, group in enumerate(_FIRST)}
+    items.sort(key=lambda item: rank.get(_group_of(item.nodeid), len(_FIRST)))  # stable
+
+
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Under `-n 2`, a group's tests all go to one process (xdist's own `loadgroup` needs a
     mark on every test and does not group them under pytest 9)."""
