@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benches.common import BENCH_ENV, VIGIE, Context
+from benches.common import BENCH_ENV, VIGIE, Context, wait_for_server
 
 TITLE = "callcentre"
 REAL_CODES = 2_000
@@ -236,24 +236,11 @@ def _serve_and_measure(
     cmd = [*VIGIE, "console", str(ws.path), "--port", str(port)]
     server = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     try:
-        _wait_ready(port, server)
+        wait_for_server(port, server, "vigie console")
         return _measure(f"http://127.0.0.1:{port}", logins, callers)
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("vigie console exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("vigie console did not start")
 
 
 def _measure(base: str, logins: list[str], callers: list[dict[str, str]]) -> dict[str, list[float]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,3 +96,18 @@ def machine() -> str:
         f"{platform.platform()}; "
         f"Python {platform.python_version()}; DuckDB {duckdb.__version__}"
     )
+
+
+def wait_for_server(port: int, server: subprocess.Popen[bytes], what: str) -> None:
+    """Return once the server (`what`, for the error) accepts on loopback; at most 120 s
+    (a portal loading a million hashes or a console over 500,000 persons takes seconds)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"{what} exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not start")

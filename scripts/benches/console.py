@@ -31,7 +31,7 @@ import duckdb
 import httpx
 
 from benches import console_load
-from benches.common import BENCH_ENV, VIGIE, Context
+from benches.common import BENCH_ENV, VIGIE, Context, wait_for_server
 from vigie.workspace import Workspace
 
 TITLE = "console"
@@ -238,7 +238,7 @@ def _serve_and_measure(
     with log.open("wb") as err:
         server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
         try:
-            _wait_ready(port, server)
+            wait_for_server(port, server, "vigie console")
             base = f"http://127.0.0.1:{port}"
             timings = _measure(base, secrets, samples, server.pid)
             return timings, console_load.run(base, clients, samples["letters"])
@@ -247,19 +247,6 @@ def _serve_and_measure(
         finally:
             server.terminate()
             server.wait(timeout=30)
-
-
-def _wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("vigie console exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("vigie console did not start")
 
 
 def _log_in(client: httpx.Client, login: str, secret: str) -> None:

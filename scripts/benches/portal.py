@@ -24,7 +24,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benches.common import BENCH_ENV, VIGIE, Context, run_isolated
+from benches.common import BENCH_ENV, VIGIE, Context, run_isolated, wait_for_server
 
 TITLE = "portal"
 BUNDLE_CODES = 1_000_000
@@ -112,24 +112,11 @@ def _serve_and_load(bundle: Path, codes: list[str]) -> tuple[float, float, float
            "--requests", str(bundle / "requests.sealed")]  # fmt: skip
     server = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     try:
-        _wait_ready(port, server)
+        wait_for_server(port, server, "vigie portal serve")
         return asyncio.run(_load(port, codes))
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120  # loading a million hashes takes a few seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("vigie portal serve exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("vigie portal serve did not start")
 
 
 async def _load(port: int, codes: list[str]) -> tuple[float, float, float, int]:
