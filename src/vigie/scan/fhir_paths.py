@@ -32,6 +32,7 @@ from vigie.scan.sampling import present
 from vigie.workspace.store import quote_ident
 
 FORMATS = ("fhir_json", "fhir_ndjson")
+RECOGNIZER = "fhir_path"  # a column whose element its FHIR path decided
 PERSONS = frozenset({"Patient", "Person", "RelatedPerson"})
 NOT_ABOUT_A_PERSON = frozenset(
     {"Organization", "Location", "HealthcareService", "Endpoint", "Device", "Medication",
@@ -238,6 +239,6 @@ def _profile(
     mask = _masker(element)
     example = mask(str(values[0])) if values and mask is not None else None
     return ColumnProfile(
-        table, column, element, "fhir_path", 1.0, evidence, totals.get(column, len(values)),
+        table, column, element, RECOGNIZER, 1.0, evidence, totals.get(column, len(values)),
         0, 0, len(values), example,
     )  # fmt: skip

@@ -24,6 +24,7 @@ from dataclasses import replace
 
 import duckdb
 
+from vigie.scan import fhir_paths
 from vigie.scan.key_names import words
 from vigie.scan.keys import declared_keys
 from vigie.scan.masking import mask_id
@@ -32,9 +33,6 @@ from vigie.scan.relation import Relation
 from vigie.workspace.store import quote_ident
 
 RECOGNIZER = "patient_number"
-# A FHIR column decided by its path: a resource's `id` is the server's, not the lab's
-# number; a patient's IPP is an `identifier[k].value`, told by its system (fhir_systems).
-FHIR_PATH = "fhir_path"
 ELEMENT = "national_id.other"
 IDENTIFYING = frozenset(
     {
@@ -81,7 +79,8 @@ def mark(
             profile.table in people
             and profile.element is None
             and source != "override"
-            and profile.recognizer != FHIR_PATH
+            # a FHIR resource's `id` is the server's; its IPP is an identifier[k].value
+            and profile.recognizer != fhir_paths.RECOGNIZER
             and (at in referenced or named_as_patient_number(profile.column))
         ):
             example = _key_example(con, *at, declared=at in declared)
