@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_LINES = 6
 MAX_CHARS = 38
@@ -65,8 +66,10 @@ class Recipient:
     minor: bool = False
 
 
+@lru_cache(maxsize=65536)
 def plain_upper(text: str) -> str:
-    """Capitals without accents or punctuation, single spaces (lines 4-6 of the norm)."""
+    """Capitals without accents or punctuation, single spaces (lines 4-6 of the norm);
+    kept for the next call (towns and street names repeat across 500,000 letters)."""
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     ascii_only = ascii_only.replace("Œ", "OE").replace("œ", "oe").replace("Æ", "AE")

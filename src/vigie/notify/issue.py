@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,21 +71,86 @@ def address_hash(lines: tuple[str, ...] | list[str]) -> str:
     return hashlib.sha256("\n".join(lines[start:]).encode("utf-8")).hexdigest()[:32]
 
 
-def _compose(
-    spec: IssueSpec, planned: list[Planned], secret: bytes, numbers: list[int] | None = None
-) -> dict[str, Any]:
-    """Ids, codes, texts and rows of the letters; `numbers`: the letter numbers when they
-    are not 1, 2, 3... (a shard's, vigie.notify.shards)."""
+@dataclass
+class Composed:
+    """The letters of an issue as data: parts, what each letter's page shows (`live`),
+    and the rows for the store (codes, notify_letters, minors to review); contacts for the
+    e-mail and SMS variants."""
+
+    parts: letters.PartTable
+    live: list[dict[str, Any]] = field(default_factory=list)
+    codes: list[tuple[Any, ...]] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    review: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+@dataclass
+class IssueFiles:
+    """What _write_files made: the letters composed, the batches written, the portal's
+    hashes of the codes and the e-mail/SMS counts."""
+
+    composed: Composed
+    batches: int
+    portal_rows: list[tuple[str, str]]
+    channels: dict[str, int]
+
+
+def _sender(spec: IssueSpec, plan: Planned) -> tuple[str, str]:
+    person = plan.person
+    sender = person.controllers[0] if person.controllers else spec.fallback_sender
+    return sender, spec.dpo.get(sender) or spec.dpo.get(spec.fallback_sender, "")
+
+
+def _part_key(spec: IssueSpec, plan: Planned) -> tuple[Any, ...]:
+    """Letters with the same sender, variant, tier and exposure share every part."""
+    return (*_sender(spec, plan), plan.to_parents, plan.tier, plan.named)
+
+
+def _batch_size(spec: IssueSpec, large: bool) -> int:
+    # Large print runs to several sheets (smaller batches: Typst's memory grows by the
+    # page); its pages are known once rendered.
+    return max(1, spec.batch_size // 4) if large else spec.batch_size
+
+
+def _parts(
+    spec: IssueSpec, planned: list[Planned]
+) -> tuple[letters.PartTable, dict[tuple[Any, ...], dict[str, int]], int]:
+    """Every distinct part of the issue (before any letter is composed: fragments.pdf must
+    hold them all before the first batch renders), each key's part pages, the batches."""
     parts = letters.PartTable()
     shared: dict[tuple[Any, ...], dict[str, int]] = {}
+    counts = {False: 0, True: 0}
+    for plan in planned:
+        key = _part_key(spec, plan)
+        if key not in shared:
+            sender, dpo = key[:2]
+            full = letter_text({}, address=plan.address, minor=plan.to_parents,
+                               tier=plan.tier, elements=list(plan.named), sender=sender,
+                               dpo=dpo, inc=spec.inc)  # fmt: skip
+            shared[key] = {k: parts.add(k, v) for k, v in full.parts.items()}
+        counts[plan.person.person_id in spec.large_print] += 1
+    batches = sum(-(-n // _batch_size(spec, large)) for large, n in counts.items())
+    return parts, shared, batches
+
+
+def _compose(
+    spec: IssueSpec,
+    planned: list[Planned],
+    secret: bytes,
+    sign: Any,
+    shared: dict[tuple[Any, ...], dict[str, int]],
+    into: Composed,
+    numbers: list[int] | None = None,
+) -> Iterator[tuple[str, list[int]]]:
+    """Compose and sign the letters into `into`, yielding each batch (name, the indices of
+    its letters) as soon as it is complete. `sign`: signing.letter_signer's function;
+    `numbers`: the letter numbers when they are not 1, 2, 3... (a shard's, shards.py)."""
     counts = {False: 0, True: 0}  # letters so far: standard, large print
-    live: list[dict[str, Any]] = []
-    code_rows, letter_rows, contacts = [], [], []
-    review: list[tuple[Any, ...]] = []  # minors under the policy's age: for the lab's doctor
+    filling: dict[bool, tuple[str, list[int]]] = {}
     for seq, plan in enumerate(planned, 1):
         person = plan.person
-        sender = person.controllers[0] if person.controllers else spec.fallback_sender
-        dpo = spec.dpo.get(sender) or spec.dpo.get(spec.fallback_sender, "")
+        sender, dpo = _sender(spec, plan)
         text = letter_text(
             {"sex": person.recipient.sex},
             address=plan.address,
@@ -97,67 +163,84 @@ def _compose(
             with_parts=False,
         )
         text.live["variant"] = plan.variant
-        # Letters with the same sender, variant, tier and exposure share every part.
-        key = (sender, dpo, plan.to_parents, plan.tier, plan.named)
-        if key not in shared:
-            full = letter_text({}, address=plan.address, minor=plan.to_parents,
-                               tier=plan.tier, elements=list(plan.named), sender=sender,
-                               dpo=dpo, inc=spec.inc)  # fmt: skip
-            shared[key] = {k: parts.add(k, v) for k, v in full.parts.items()}
         large = person.person_id in spec.large_print
         lid, code = letter_id(spec.issue, numbers[seq - 1] if numbers else seq), codes.new_code()
-        live.append({**text.live, "id": lid, "code": code, "parts": shared[key]})
-        code_rows.append((codes.code_hash(secret, code), lid, sender, spec.inc.letter_date))
+        postcode = plan.address[-1][:5]
+        into.live.append({**text.live, "id": lid, "code": code,
+                          "parts": shared[_part_key(spec, plan)],
+                          "qr_extra": sign(lid, sender, postcode, person.recipient)})  # fmt: skip
+        into.codes.append((codes.code_hash(secret, code), lid, sender, spec.inc.letter_date))
         n, counts[large] = counts[large], counts[large] + 1
-        # Large print runs to several sheets (smaller batches: Typst's memory grows by the
-        # page); its pages are known once rendered.
-        size = max(1, spec.batch_size // 4) if large else spec.batch_size
+        size = _batch_size(spec, large)
         batch = f"{large_print.PREFIX if large else 'batch-'}{n // size + 1:04d}"
         first = (n % size) * letters.PAGES_PER_LETTER + 1
-        letter_rows.append(
-            [lid, spec.issue, person.person_id, batch, first, first + 1, plan.address[-1][:5],
+        into.rows.append(
+            [lid, spec.issue, person.person_id, batch, first, first + 1, postcode,
              sender, text.live["variant"], plan.tier, bool(person.email), bool(person.phone),
              address_hash(plan.address), None]
         )  # fmt: skip
         # The e-mail or phone on record for a minor is often a parent's: a minor's own
         # letter goes by post only.
         email, phone = (None, None) if plan.variant == "minor_own" else (person.email, person.phone)
-        contacts.append(Contact(lid, code, sender, dpo, email, phone, plan.to_parents))
+        into.contacts.append(Contact(lid, code, sender, dpo, email, phone, plan.to_parents))
         if plan.variant == "minor_generic":
             withheld = "|".join(e for e in person.elements if e not in plan.named)
-            review.append((spec.issue, person.person_id, lid, sender, person.age, withheld))
-    return {"parts": parts, "live": live, "codes": code_rows, "rows": letter_rows,
-            "contacts": contacts, "review": review}  # fmt: skip
+            into.review.append((spec.issue, person.person_id, lid, sender, person.age, withheld))
+        if large in filling and filling[large][0] != batch:
+            yield filling.pop(large)
+        filling.setdefault(large, (batch, []))[1].append(seq - 1)
+    yield from filling.values()
 
 
-def _render(spec: IssueSpec, composed: dict[str, Any]) -> int:
-    """Write the batches; each letter's row gets the pages it was printed on."""
+def write_files(
+    spec: IssueSpec,
+    planned: list[Planned],
+    secret: bytes,
+    signing_key: bytes,
+    hash_params: tuple[bytes, int],
+    numbers: list[int] | None = None,
+) -> IssueFiles:
+    """The issue's files under spec.out: batch PDFs, e-mails, SMS list. Each batch goes to
+    the workers as soon as its letters are composed; the portal's hashes of the codes
+    (PBKDF2) and the e-mails are made in a thread while the batches render (the plaintext
+    codes exist only here). Each letter's row gets the pages it was printed on."""
+    parts, shared, expected = _parts(spec, planned)
+    composed = Composed(parts)
+    sign = signing.letter_signer(signing_key, spec.inc.letter_date)
     build = spec.out / ".build"
-    letters.prepare_build(spec.template, build, composed["parts"])
-    live, rows = composed["live"], composed["rows"]
-    batches: dict[str, list[int]] = {}
-    for i, row in enumerate(rows):
-        batches.setdefault(row[3], []).append(i)
-    jobs = [
-        letters.BatchJob(
-            name=name,
-            path=spec.out / "letters" / f"{name}.pdf",
-            letters=[live[i] for i in members],
-            verify_url=spec.inc.verify_url,
-            accessible=spec.accessible,
-            large_print=name.startswith(large_print.PREFIX),
-        )
-        for name, members in batches.items()
-    ]
+    letters.prepare_build(spec.template, build, parts)
+    members: dict[str, list[int]] = {}
     try:
-        with Progress("letters", total=len(live), unit="letters") as bar:
-            for name, pages in letters.render_batches(jobs, build, spec.processes):
-                for i, (first, last) in zip(batches[name], pages, strict=True):
-                    rows[i][4], rows[i][5] = first, last
-                bar.advance(len(pages))
+        with (
+            letters.BatchRenderer(build, spec.processes, expected) as renderer,
+            ThreadPoolExecutor(1, thread_name_prefix="notify-side") as side,
+        ):
+            for name, indices in _compose(spec, planned, secret, sign, shared, composed,
+                                          numbers):  # fmt: skip
+                members[name] = indices
+                renderer.submit(
+                    letters.BatchJob(
+                        name=name,
+                        path=spec.out / "letters" / f"{name}.pdf",
+                        letters=[composed.live[i] for i in indices],
+                        verify_url=spec.inc.verify_url,
+                        accessible=spec.accessible,
+                        large_print=name.startswith(large_print.PREFIX),
+                    )
+                )
+            issued = [(one["id"], one["code"]) for one in composed.live]
+            hashing = side.submit(portal_hashes.hash_codes, hash_params, issued)
+            channels = side.submit(write_channels, spec.out, composed.contacts, spec.inc)
+            rows = composed.rows
+            with Progress("letters", total=len(rows), unit="letters") as bar:
+                for name, pages in renderer.results():
+                    for i, (first, last) in zip(members[name], pages, strict=True):
+                        rows[i][4], rows[i][5] = first, last
+                    bar.advance(len(pages))
+            portal_rows, sent = hashing.result(), channels.result()
     finally:
         shutil.rmtree(build, ignore_errors=True)
-    return len(jobs)
+    return IssueFiles(composed, len(members), portal_rows, sent)
 
 
 def _csv(path: Path, header: tuple[str, ...], rows: list[list[Any]]) -> None:
@@ -177,26 +260,15 @@ def write_issue(
         shutil.rmtree(spec.out)  # left by a run killed before it recorded anything
     spec.out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     spec.out.mkdir(mode=0o700)
-    composed = _compose(spec, planned, secret)
-    rows = composed["rows"]
-    # Signed QR codes: letter, sender, date, postcode and the recipient's initials.
-    recipients = [plan.person.recipient for plan in planned]
-    signing.sign_letters(con, composed["live"], rows, recipients, spec.inc.letter_date)
+    params = portal_hashes.load_params(con, create=True)
+    key = signing.signing_key(con, create=True)
+    assert params is not None and key is not None
+    made = write_files(spec, planned, secret, key, params)
+    composed, rows = made.composed, made.composed.rows
     for row in rows:
         row[13] = (resend_of or {}).get(row[2])
-    outcome = IssueOutcome(letters=len(rows), parts=len(composed["parts"].items))
-    # E-mails, SMS and the public portal's hashes of the codes (the plaintext codes exist
-    # only here) do not need the PDFs: made in a thread while the batches render, instead
-    # of after (PBKDF2 and file writes release the GIL; at 500,000 persons they took
-    # minutes of one core while the other waited).
-    params = portal_hashes.load_params(con, create=True)
-    assert params is not None
-    issued = [(one["id"], one["code"]) for one in composed["live"]]
-    with ThreadPoolExecutor(1, thread_name_prefix="notify-side") as side:
-        hashing = side.submit(portal_hashes.hash_codes, params, issued)
-        channels = side.submit(write_channels, spec.out, composed["contacts"], spec.inc)
-        outcome.batches = _render(spec, composed)
-        portal_rows, outcome.channels = hashing.result(), channels.result()
+    outcome = IssueOutcome(letters=len(rows), parts=len(composed.parts.items),
+                           batches=made.batches, channels=made.channels)  # fmt: skip
     large = [r[3].startswith(large_print.PREFIX) for r in rows]
     outcome.large_print = sum(large)
     manifest = [[*(r[i] for i in (0, 3, 4, 5, 6, 7, 8)), str(big).lower()]
@@ -215,10 +287,9 @@ def write_issue(
             ("issue", "person_id", "reason"),
             [(spec.issue, pid, reason) for pid, reason in not_sent],
         )
-        codes.store_codes(con, composed["codes"])
-        records.insert_rows(con, "notify_minors_review", records.REVIEW_COLUMNS,
-                            composed["review"])  # fmt: skip
-        portal_hashes.store_rows(con, portal_rows)
+        codes.store_codes(con, composed.codes)
+        records.insert_rows(con, "notify_minors_review", records.REVIEW_COLUMNS, composed.review)
+        portal_hashes.store_rows(con, made.portal_rows)
     for _, reason in not_sent:
         outcome.not_sent[reason] = outcome.not_sent.get(reason, 0) + 1
     return outcome

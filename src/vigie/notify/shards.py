@@ -32,8 +32,7 @@ import duckdb
 
 from vigie.errors import ConfigError, StoreError
 from vigie.notify import codes, letters, records
-from vigie.notify.channels import write_channels
-from vigie.notify.issue import MANIFEST_FIELDS, IssueSpec, _compose, _render
+from vigie.notify.issue import MANIFEST_FIELDS, IssueSpec, write_files
 from vigie.notify.minors import VARIANTS, MinorsPolicy
 from vigie.notify.people import Planned, load_people, plan, reconcile
 from vigie.notify.run import NOTIFY_DIR, NotifyOptions, issue_spec
@@ -264,50 +263,31 @@ def _write(spec: IssueSpec, loaded: Loaded, shard: Shard, key: str) -> dict[str,
         shutil.rmtree(spec.out)  # left by a run of this shard that did not finish
     spec.out.mkdir(parents=True, mode=0o700)
     planned, keys = loaded.planned, loaded.keys
-    composed = _compose(spec, planned, keys.secret, shard.numbers(len(planned)))
-    rows = composed["rows"]
-    _sign(composed["live"], rows, planned, keys.signing, spec.inc.letter_date)
-    batches = _render(spec, composed) if rows else 0
+    made = write_files(spec, planned, keys.secret, keys.signing, (keys.salt, keys.rounds),
+                       shard.numbers(len(planned)))  # fmt: skip
+    composed, rows = made.composed, made.composed.rows
     manifest = [[r[0], r[3], r[4], r[5], r[6], r[7], r[8]] for r in rows]
     letters.write_private(spec.out / "manifest.csv", csv_bytes(MANIFEST_FIELDS, manifest))
     letters.write_private(
         spec.out / "not_sent.csv", csv_bytes(("person_id", "reason"), loaded.not_sent)
     )
-    channels = write_channels(spec.out, composed["contacts"], spec.inc)
-    portal = [
-        (portal_hashes.portal_hash(keys.salt, keys.rounds, one["code"]), one["id"])
-        for one in composed["live"]
-    ]
-    table_rows = {
+    table_rows: dict[str, list[Any]] = {
         "notify_letters": rows,
         "notify_not_sent": [(spec.issue, pid, reason) for pid, reason in loaded.not_sent],
-        "notify_codes": composed["codes"],
-        "notify_minors_review": composed["review"],
-        "portal_codes": portal,
+        "notify_codes": composed.codes,
+        "notify_minors_review": composed.review,
+        "portal_codes": made.portal_rows,
     }
     _write_records(spec.out / RECORDS, key, table_rows)
     return {
         "letters": len(rows),
-        "batches": batches,
-        "parts": len(composed["parts"].items),
-        "channels": channels,
+        "batches": made.batches,
+        "parts": len(composed.parts.items),
+        "channels": made.channels,
         "variants": {v: sum(1 for p in planned if p.variant == v) for v in VARIANTS},
-        "minors_to_review": len(composed["review"]),
+        "minors_to_review": len(composed.review),
         "rows": {name: len(found) for name, found in table_rows.items()},
     }
-
-
-def _sign(live: list[dict[str, Any]], rows: list[list[Any]], planned: list[Planned],
-          raw: bytes, issued_on: date) -> None:  # fmt: skip
-    """Signed QR fields, as signing.sign_letters makes them, without the store open."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    private = Ed25519PrivateKey.from_private_bytes(raw)
-    for one, row, item in zip(live, rows, planned, strict=True):
-        who = item.person.recipient
-        bound = signing.Bound(row[0], row[7], issued_on, row[6],
-                              signing.initials(who.first_names, who.surname))  # fmt: skip
-        one["qr_extra"] = signing.qr_query(private, bound)
 
 
 def _write_records(path: Path, key: str, table_rows: dict[str, list[Any]]) -> None:
