@@ -171,25 +171,41 @@ class CallDesk:
         return self._answer(Lookup("found", self._caller(found[0], "identite", None)))
 
     def _identity(self, typed: list[str], dates: list[date]) -> list[str]:
+        """The persons born on one of `dates` whose keys agree with the typed ones. The
+        keys are the link's (vigie.link.standardise), each expression once over the typed
+        values and the few candidates together: with each in its own place the statement
+        took ~20 ms to prepare (its regular expressions) for 1 ms of index scan."""
         if "persons" not in self.tables:
             return []
-        given = std.given_names("prenom")
-        key = std.name_key
         rows = self.con.execute(
             f"""WITH c AS MATERIALIZED (
                 SELECT person_id, surname, birth_name, first_names, postcode FROM persons
                 WHERE birth_date IN (?, ?)),  -- the index scan first, then a few rows
-            t AS (SELECT {key("nom")} AS k, split_part({given}, ' ', 1) AS g,
-                    {std.postcode("cp")} AS cp
-                FROM (SELECT ?::VARCHAR AS nom, ?::VARCHAR AS prenom, ?::VARCHAR AS cp))
-            SELECT p.person_id FROM c p, t
-            WHERE t.k IN ({key("p.surname")}, {key("p.birth_name")})
-                AND list_contains(string_split({std.given_names("p.first_names")}, ' '), t.g)
-                AND {std.postcode("p.postcode")} = t.cp
-            ORDER BY 1 LIMIT 2""",
+            v AS (SELECT NULL AS person_id, ?::VARCHAR AS n, ?::VARCHAR AS g, ?::VARCHAR AS cp
+                UNION ALL SELECT person_id, surname, first_names, postcode FROM c
+                UNION ALL SELECT person_id, birth_name, NULL, NULL FROM c)
+            SELECT person_id, {std.name_key("n")}, {std.given_names("g")}, {std.postcode("cp")}
+            FROM v""",
             [dates[0], dates[-1], *typed],
         ).fetchall()
-        return [r[0] for r in rows]
+        said = next(r for r in rows if r[0] is None)
+        name, given, postcode = said[1], (said[2] or "").split(" ")[0], said[3]
+        if not (name and given and postcode):
+            return []
+        names: dict[str, set[str]] = {}
+        others: dict[str, tuple[list[str], str | None]] = {}
+        for person_id, key, givens, code in rows:
+            if person_id is None:
+                continue
+            names.setdefault(person_id, set()).add(key)
+            if givens is not None or code is not None:
+                others[person_id] = ((givens or "").split(" "), code)
+        found = [
+            person_id
+            for person_id, (givens, code) in others.items()
+            if name in names[person_id] and given in givens and code == postcode
+        ]
+        return sorted(found)[:2]
 
     def _person_of_letter(self, letter_id: str | None) -> str | None:
         if letter_id is None or not {"persons", "notify_letters"} <= self.tables:

@@ -6,7 +6,7 @@ import logging
 import sys
 
 from vigie.console.app import create_app
-from vigie.console.store import ConsoleStore
+from vigie.console.store import LINGER, ConsoleStore
 from vigie.workspace import Workspace, lock
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -22,7 +22,7 @@ def serve(ws: Workspace, *, host: str, port: int, forwarded_allow_ips: str = "12
     access.addHandler(handler)
     access.setLevel(logging.INFO)
     access.propagate = False
-    store = ConsoleStore(ws)
+    store = ConsoleStore(ws, linger=LINGER)
     try:
         # A verb turned away while a request has the store names "console" as the holder.
         with lock.holding(ws.path, read_only=False):
