@@ -60,12 +60,12 @@ def test_a_verb_gets_the_store_between_the_requests_of_a_busy_console(ws: Worksp
     served: list[float] = []
     errors: list[BaseException] = []
 
-    def call_centre() -> None:  # never idle for `linger`: only MAX_HOLD lets the store go
+    def call_centre() -> None:  # never idle for `linger`: the verb's lock record does it
         while not stop.is_set():
             try:
                 _request(store)
                 served.append(time.monotonic())
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:
                 errors.append(exc)
             time.sleep(0.01)
 

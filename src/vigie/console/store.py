@@ -6,11 +6,11 @@ open it. Requests take turns (one DuckDB connection); a verb holding the store f
 (`vigie link`) makes the console answer "busy" until it ends.
 
 `vigie console` keeps the store attached for `linger` seconds after a request: a fresh
-attach starts with nothing read, and a call-centre lookup at 500,000 persons spent a third
-of its time reading and decrypting again the index blocks the previous request had read.
-The store is let go after `linger` idle seconds, and for RELEASE_GAP seconds after
-MAX_HOLD seconds of holding it, so that a verb waiting for it (they try for 5 s) gets in
-between the requests of a busy call centre.
+attach starts with nothing read and its detach checkpoints, which at 500,000 persons was
+half of a call-centre lookup's time. The store is let go after `linger` idle seconds, and
+at once, for RELEASE_GAP seconds, when another vigie process has written its lock record
+(it does so before it tries to open the store; verbs try for 5 s): a verb gets in between
+the requests of a busy call centre.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from vigie.workspace.store import attach, detach, open_engine
 from vigie.workspace.workspace import purge_state
 
 LINGER = 0.5  # seconds: `vigie console`'s default
-MAX_HOLD = 2.0
 RELEASE_GAP = 0.2
 
 
@@ -42,9 +41,9 @@ class ConsoleStore:
         self.engine = open_engine(ws.path / ".tmp")
         self.turn = threading.Lock()
         self.kept: dict[Any, Any] = {}  # figures the data layer keeps between requests
-        self._attached_at: float | None = None  # monotonic time of the attach, if attached
+        self._attached = False
         self._last_used = 0.0
-        self._reattach_after = 0.0
+        self._reattach_after = 0.0  # monotonic time before which a waiting verb goes first
         self._closed = False
         self._release = threading.Condition(self.turn)
         if linger > 0:
@@ -57,18 +56,15 @@ class ConsoleStore:
     def open(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The store, read-write, for one request; lock.WorkspaceBusy after `wait` seconds."""
         with self.turn:
-            if self._attached_at is not None and (time.monotonic() - self._attached_at > MAX_HOLD):
-                self._detach()
-                self._reattach_after = time.monotonic() + RELEASE_GAP
-            while self._attached_at is None and time.monotonic() < self._reattach_after:
-                # the turn is let go while waiting: a verb may take the store meanwhile
+            while not self._attached and time.monotonic() < self._reattach_after:
+                # the turn is let go while waiting: the verb takes the store meanwhile
                 self._release.wait(self._reattach_after - time.monotonic())
             if purge_state(self.ws) is not None:
                 self._detach()
                 raise lock.WorkspaceBusy(f"{self.ws.path}: purged or being purged")
-            if self._attached_at is None:
+            if not self._attached:
                 attach(self.engine, self.ws.store_path, self.key, wait=self.wait)
-                self._attached_at = time.monotonic()
+                self._attached = True
             try:
                 yield self.engine
             except BaseException:
@@ -78,18 +74,21 @@ class ConsoleStore:
                 self._last_used = time.monotonic()
                 if self.linger <= 0:
                     self._detach()
+                elif lock.others_waiting(self.ws.path):
+                    self._detach()
+                    self._reattach_after = self._last_used + RELEASE_GAP
                 else:
                     self._release.notify_all()
 
     def _detach(self) -> None:
-        if self._attached_at is not None:
-            self._attached_at = None
+        if self._attached:
+            self._attached = False
             detach(self.engine)
 
     def _release_when_idle(self) -> None:
         with self.turn:
             while not self._closed:
-                if self._attached_at is None:
+                if not self._attached:
                     self._release.wait()
                     continue
                 idle = time.monotonic() - self._last_used

@@ -61,6 +61,21 @@ def holding(workspace: Path, *, read_only: bool) -> Iterator[None]:
                 (workspace / LOCKS / f"{os.getpid()}.json").unlink(missing_ok=True)
 
 
+def others_waiting(workspace: Path) -> bool:
+    """Whether another live vigie process has its record here: a process writes it before
+    opening the store, so while this one holds the store the other is waiting for it (the
+    console lets the store go for it: vigie.console.store)."""
+    try:
+        names = os.listdir(workspace / LOCKS)
+    except OSError:
+        return False
+    mine = f"{os.getpid()}.json"
+    return any(
+        name != mine and name.endswith(".json") and name[:-5].isdigit() and _alive(int(name[:-5]))
+        for name in names
+    )
+
+
 def busy_error(workspace: Path, pid: int | None) -> WorkspaceBusy:
     """The one line for a store DuckDB refused to open because `pid` holds it."""
     record = _read(workspace, pid) if pid is not None else None
