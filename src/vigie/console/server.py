@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+from types import FrameType
 
 from vigie.console.app import create_app
 from vigie.console.store import LINGER, ConsoleStore
@@ -23,6 +25,10 @@ def serve(ws: Workspace, *, host: str, port: int, forwarded_allow_ips: str = "12
     access.setLevel(logging.INFO)
     access.propagate = False
     store = ConsoleStore(ws, linger=LINGER)
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again with the
+    # handler found before it: the default one would end the process before the store is
+    # let go (it may be attached, with its last writes in the WAL). This one unwinds.
+    signal.signal(signal.SIGTERM, _stop)
     try:
         # A verb turned away while a request has the store names "console" as the holder.
         with lock.holding(ws.path, read_only=False):
@@ -31,3 +37,7 @@ def serve(ws: Workspace, *, host: str, port: int, forwarded_allow_ips: str = "12
                         forwarded_allow_ips=forwarded_allow_ips, log_level="warning")  # fmt: skip
     finally:
         store.close()
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)

@@ -94,7 +94,23 @@ def attach(
             time.sleep(0.05)
 
 
+class _WalToReplay(Exception):
+    """A read-only open found a WAL to replay (see _attach)."""
+
+
 def _attach(con: duckdb.DuckDBPyConnection, path: Path, key: str, read_only: bool) -> None:
+    try:
+        _attach_as(con, path, key, read_only)
+    except _WalToReplay:
+        # A writer killed before its checkpoint (SIGKILL, power cut) leaves its last
+        # commits in the WAL, which a read-only open cannot replay into the file: the next
+        # writer would replay them; open read-write once to do so, then as asked.
+        _attach_as(con, path, key, read_only=False)
+        detach(con)
+        _attach_as(con, path, key, read_only=True)
+
+
+def _attach_as(con: duckdb.DuckDBPyConnection, path: Path, key: str, read_only: bool) -> None:
     try:
         mode = ", READ_ONLY" if read_only else ""
         con.execute(f"ATTACH '{path}' AS {ALIAS} (ENCRYPTION_KEY '{_quote(key)}'{mode})")
@@ -106,6 +122,8 @@ def _attach(con: duckdb.DuckDBPyConnection, path: Path, key: str, read_only: boo
     except duckdb.Error as exc:
         if "could not set lock" in str(exc).lower():
             raise lock.busy_error(path.parent, lock.holder_pid(str(exc))) from None
+        if read_only and "replaying wal" in str(exc).lower():
+            raise _WalToReplay from None
         raise StoreError(f"{path}: cannot open the store: {_first_line(exc)}") from None
 
 
