@@ -87,7 +87,7 @@ class Composed:
 
 @dataclass
 class IssueFiles:
-    """What _write_files made: the letters composed, the batches written, the portal's
+    """What write_files made: the letters composed, the batches written, the portal's
     hashes of the codes and the e-mail/SMS counts."""
 
     composed: Composed
