@@ -56,7 +56,10 @@ def shots(tmp_path: Path) -> Path:
 def _verify_by_typing(page: Any, base: str, code: str) -> None:
     page.goto(base + "/verifier")
     page.get_by_label("Code de vérification").fill(code)
-    page.keyboard.press("Enter")  # a plain GET form: no script submits it
+    # A key press does not wait for the navigation it starts: without this the screenshot
+    # that follows could begin on the page being left and wait for a frame (CI timeouts).
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # a plain GET form: no script submits it
     page.wait_for_load_state()
 
 
