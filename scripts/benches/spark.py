@@ -120,6 +120,7 @@ def _measured(
         cmd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        text=True,  # the progress lines are read as text (bytes failed on every run's end)
         env={**os.environ, **BENCH_ENV, **env},
         start_new_session=True,  # killed with its driver JVM on timeout
     )
