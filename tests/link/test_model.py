@@ -161,5 +161,5 @@ def test_wide_blocking_rules_leave_out_two_persons_with_their_own_nirs() -> None
     assert (1, 2) not in union
     # without NIRs in the incident the rules stay as they were
     assert model.blocking_rules({"first_name", "surname_key"}) == [
-        r for f, r in model._BLOCKING if f in {"first_name", "surname_key"}
+        r for f, r, _ in model._BLOCKING if f in {"first_name", "surname_key"}
     ]

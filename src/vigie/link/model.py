@@ -242,35 +242,42 @@ def exact(column: str, *, tf: bool = False) -> dict[str, Any]:
 
 # Blocking: each rule keeps the pair count near-linear; together they keep recall
 # (married names escape name rules, typos escape date rules, movers escape address).
-_BLOCKING = [
-    ("nir", "l.nir = r.nir"),
-    ("other_id", "l.other_id = r.other_id"),
-    ("first_name", "l.first_name = r.first_name AND l.dob_s = r.dob_s"),
+_BLOCKING = [  # (field the rule needs, rule, wide: see _APART_BY_NIR)
+    ("nir", "l.nir = r.nir", False),
+    ("other_id", "l.other_id = r.other_id", False),
+    ("first_name", "l.first_name = r.first_name AND l.dob_s = r.dob_s", True),
     # same names and birth year (a typo in day or month): MARTIN MARIE alone pairs
     # thousands of records at 2M; NIR, phone, e-mail and address rules catch the rest
     (
         "surname_key",
         "l.surname_key = r.surname_key AND l.first_name = r.first_name AND l.dob_y = r.dob_y",
+        False,
     ),
     (
         "surname_key",
         "l.birth_surname_key = r.birth_surname_key AND l.first_name = r.first_name "
         "AND l.dob_y = r.dob_y",
+        False,
     ),
     (
         "postcode",
         "l.surname_key = r.surname_key AND l.first_name = r.first_name AND l.postcode = r.postcode",
+        False,
     ),
-    ("surname_key", "l.surname_key = r.surname_key AND l.dob_s = r.dob_s"),
-    ("first_name", "l.first_name = r.surname_key AND l.surname_key = r.first_name"),
-    ("postcode", "l.postcode = r.postcode AND l.dob_s = r.dob_s"),
+    ("surname_key", "l.surname_key = r.surname_key AND l.dob_s = r.dob_s", False),
+    ("first_name", "l.first_name = r.surname_key AND l.surname_key = r.first_name", True),
+    ("postcode", "l.postcode = r.postcode AND l.dob_s = r.dob_s", True),
     # same address: with the same first name (not a relative) or the same birth date
-    ("street", "l.street = r.street AND l.postcode = r.postcode AND l.first_name = r.first_name"),
-    ("street", "l.street = r.street AND l.dob_s = r.dob_s"),
-    ("phone", "l.phone = r.phone"),
-    ("email", "l.email = r.email"),
+    (
+        "street",
+        "l.street = r.street AND l.postcode = r.postcode AND l.first_name = r.first_name",
+        False,
+    ),
+    ("street", "l.street = r.street AND l.dob_s = r.dob_s", False),
+    ("phone", "l.phone = r.phone", True),
+    ("email", "l.email = r.email", True),
 ]
-# Rules without a surname whose blocks grow with the population of a place or a
+# Wide rules, without a surname, whose blocks grow with the population of a place or a
 # household: at 2,000,000 persons "same first name and birth date" made 8.6 M pairs of
 # which 0.7 M scored 0.5 or more, "same postcode and birth date" 3.2 M for 6, phone and
 # e-mail 2.1 M for 63 (households share them). Two valid NIRs that differ are two
@@ -278,21 +285,16 @@ _BLOCKING = [
 # keeps a surname and a birth date: the surname rules still pair them), so these rules
 # leave such pairs out and cost grows with the persons, not with their square.
 _APART_BY_NIR = "NOT coalesce(l.nir_valid AND r.nir_valid AND l.nir <> r.nir, false)"
-_WIDE_RULES = {
-    "l.first_name = r.first_name AND l.dob_s = r.dob_s",
-    "l.first_name = r.surname_key AND l.surname_key = r.first_name",
-    "l.postcode = r.postcode AND l.dob_s = r.dob_s",
-    "l.phone = r.phone",
-    "l.email = r.email",
-}
 
 
 def blocking_rules(fields: set[str]) -> list[str]:
     """The prediction's blocking rules for the fields present."""
-    rules = [rule for field, rule in _BLOCKING if field in fields]
-    if "nir" not in fields:
-        return rules
-    return [f"{rule} AND {_APART_BY_NIR}" if rule in _WIDE_RULES else rule for rule in rules]
+    apart = "nir" in fields
+    return [
+        f"{rule} AND {_APART_BY_NIR}" if wide and apart else rule
+        for field, rule, wide in _BLOCKING
+        if field in fields
+    ]
 
 
 def build_settings(fields: set[str]) -> dict[str, Any]:
