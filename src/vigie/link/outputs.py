@@ -28,6 +28,23 @@ MEMBERS = "memory.main.link_members"
 _AGE_GROUPS = ((18, "0-17"), (30, "18-29"), (45, "30-44"), (60, "45-59"), (75, "60-74"))
 
 
+# What the outputs and figures read of a member; the identity shown for a person is read
+# from the records for its best record only (a copy of every record's columns would hold
+# the records twice in the link's memory, and spill at 2,000,000 persons).
+_MEMBER_COLUMNS = (
+    "unique_id",
+    "tbl",
+    "row_no",
+    "kind",
+    "controller",
+    "exam_date",
+    "deceased",
+    "death_date",
+    "phone",
+    "email",
+)
+
+
 def _members_sql(records_table: str) -> str:
     """Each record with its person id and probability (strongest link it belongs to)."""
     return f"""
@@ -40,7 +57,8 @@ def _members_sql(records_table: str) -> str:
                 'P' || upper(substr(md5(min({record_key("r")})), 1, 12)) AS person_id
             FROM {CLUSTERS} c JOIN {records_table} r USING (unique_id)
             WHERE r.kind = 'leak' GROUP BY 1)
-        SELECT k.person_id, r.*, coalesce(prob.p, 1.0) AS probability
+        SELECT k.person_id, {", ".join(f"r.{c}" for c in _MEMBER_COLUMNS)},
+            coalesce(prob.p, 1.0) AS probability
         FROM {CLUSTERS} c JOIN keyed k USING (cluster_id)
         JOIN {records_table} r USING (unique_id)
         LEFT JOIN prob ON prob.uid = r.unique_id"""
@@ -55,7 +73,7 @@ def _age_group_sql(dob: str, on: date) -> str:
     return f"CASE WHEN {dob} IS NULL THEN NULL {cases} ELSE '75+' END"
 
 
-def _persons_sql(on: date) -> str:
+def _persons_sql(records_table: str, on: date) -> str:
     return f"""
         WITH best AS (
             SELECT person_id,
@@ -75,16 +93,16 @@ def _persons_sql(on: date) -> str:
                 first(phone ORDER BY kind DESC) FILTER (WHERE phone IS NOT NULL) AS any_phone,
                 first(email ORDER BY kind DESC) FILTER (WHERE email IS NOT NULL) AS any_email
             FROM {MEMBERS} GROUP BY 1)
-        SELECT a.person_id, m.disp_surname AS surname, m.disp_birth_name AS birth_name,
-            m.disp_given AS first_names, m.dob AS birth_date, m.sex,
-            m.address, m.postcode, m.disp_city AS city, m.departement,
-            coalesce(m.phone, a.any_phone) AS phone, coalesce(m.email, a.any_email) AS email,
-            m.kind AS identity_source, m.tbl AS source_table, m.row_no AS source_row,
+        SELECT a.person_id, r.disp_surname AS surname, r.disp_birth_name AS birth_name,
+            r.disp_given AS first_names, r.dob AS birth_date, r.sex,
+            r.address, r.postcode, r.disp_city AS city, r.departement,
+            coalesce(r.phone, a.any_phone) AS phone, coalesce(r.email, a.any_email) AS email,
+            r.kind AS identity_source, r.tbl AS source_table, r.row_no AS source_row,
             a.controllers, len(a.controllers) AS n_controllers,
-            a.leak_rows, a.registry_rows, {_age_group_sql("m.dob", on)} AS age_group,
+            a.leak_rows, a.registry_rows, {_age_group_sql("r.dob", on)} AS age_group,
             a.deceased, a.death_date, a.confidence, a.first_exam, a.last_exam
         FROM agg a JOIN best b USING (person_id)
-        JOIN {MEMBERS} m ON m.person_id = b.person_id AND m.unique_id = b.best_id"""
+        JOIN {records_table} r ON r.unique_id = b.best_id"""
 
 
 def write_outputs(
@@ -101,7 +119,9 @@ def write_outputs(
     con.execute(f"CREATE OR REPLACE TABLE {MEMBERS} AS {_members_sql(records_table)}")
     has_exposure = table_exists(con, "scan_exposure")
     with transaction(con):
-        con.execute(f"CREATE OR REPLACE TABLE persons AS {_persons_sql(reference_date)}")
+        con.execute(
+            f"CREATE OR REPLACE TABLE persons AS {_persons_sql(records_table, reference_date)}"
+        )
         con.execute(
             'CREATE OR REPLACE TABLE person_records AS SELECT person_id, tbl AS "table", '
             f"row_no AS _row, probability, NULL::VARCHAR AS via FROM {MEMBERS} "
@@ -127,10 +147,13 @@ def write_outputs(
         )
         con.execute("CREATE OR REPLACE TABLE person_exposure (person_id VARCHAR, element VARCHAR)")
         if has_exposure:
+            # Sorted by person for the console's lookups (zone maps); readers sort a
+            # person's elements themselves: sorting 24 M rows on both columns too doubled
+            # the statement's time at 2,000,000 persons.
             con.execute(
                 "INSERT INTO person_exposure SELECT DISTINCT pr.person_id, se.element "
                 'FROM person_records pr JOIN scan_exposure se ON se.table_name = pr."table" '
-                "AND se._row = pr._row WHERE se.element IS NOT NULL ORDER BY 1, 2"
+                "AND se._row = pr._row WHERE se.element IS NOT NULL ORDER BY 1"
             )
         con.execute("DELETE FROM link_review")
         con.execute(f"INSERT INTO link_review SELECT * FROM {REVIEW}")
