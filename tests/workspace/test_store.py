@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from vigie.errors import KeyMissingError, StoreError
+from vigie.errors import ConfigError, KeyMissingError, StoreError
 from vigie.workspace import Workspace
 from vigie.workspace.keys import key_path
 from vigie.workspace.store import connect
@@ -89,3 +89,35 @@ def test_init_refuses_a_non_empty_directory(tmp_path: Path) -> None:
 def test_open_names_a_directory_that_is_not_a_workspace(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not a vigie workspace"):
         Workspace.open(tmp_path)
+
+
+def test_duckdb_memory_is_bounded_and_larger_work_spills(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every stage's DuckDB has a limit (VIGIE_MEMORY, 4 GB by default): a query needing
+    more than the limit still completes, spilling (encrypted) under the workspace."""
+    with workspace.connect() as con:
+        default = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert default == "3.7 GiB"  # 4 GB
+    monkeypatch.setenv("VIGIE_MEMORY", "150MB")
+    with workspace.connect() as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == "143.0 MiB"
+        con.execute(
+            "CREATE TABLE wide AS SELECT md5(CAST(i AS VARCHAR)) || md5(CAST(-i AS VARCHAR)) "
+            "AS v FROM range(3000000) t(i)"
+        )  # 200 MB of text: its sort cannot fit in 150 MB
+        rows = con.execute(
+            "SELECT count(*), count(DISTINCT v) FROM (SELECT v FROM wide ORDER BY v)"
+        ).fetchall()
+    assert rows == [(3_000_000, 3_000_000)]
+
+
+def test_a_bad_memory_limit_is_a_one_line_error(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIGIE_MEMORY", "lots")
+    with (
+        pytest.raises(ConfigError, match=r"^VIGIE_MEMORY: not a memory size: 'lots'$"),
+        workspace.connect(),
+    ):
+        pass

@@ -8,7 +8,7 @@ import sys
 import click
 
 from vigie import progress
-from vigie.errors import VigieError
+from vigie.errors import ConfigError, VigieError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -68,4 +68,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as exc:
+        if not _out_of_memory(exc):
+            raise
+        click.echo(f"vigie: error: {OUT_OF_MEMORY}", err=True)
+        sys.exit(ConfigError.exit_code)
     sys.exit(0)
+
+
+OUT_OF_MEMORY = (
+    "DuckDB needed more memory than its limit allows for this stage and could not spill "
+    "it: raise VIGIE_MEMORY (4GB by default; VIGIE_LINK_MEMORY for link, VIGIE_SCAN_MEMORY "
+    "for scan), or render letters in shards (vigie notify WS --shard I/N, docs/scale.md)"
+)
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """DuckDB's OutOfMemoryException (duckdb is imported by then if it was raised)."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb is not None and isinstance(exc, duckdb.OutOfMemoryException)

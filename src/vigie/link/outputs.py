@@ -90,8 +90,10 @@ def _persons_sql(records_table: str, on: date) -> str:
                 bool_or(deceased) AS deceased, max(death_date) AS death_date,
                 min(probability) AS confidence,
                 min(exam_date) AS first_exam, max(exam_date) AS last_exam,
-                first(phone ORDER BY kind DESC) FILTER (WHERE phone IS NOT NULL) AS any_phone,
-                first(email ORDER BY kind DESC) FILTER (WHERE email IS NOT NULL) AS any_email
+                -- a registry's first (then the last record): arg_max streams where an
+                -- ordered first() sorted every person's records
+                arg_max(phone, (kind, unique_id)) FILTER (WHERE phone IS NOT NULL) AS any_phone,
+                arg_max(email, (kind, unique_id)) FILTER (WHERE email IS NOT NULL) AS any_email
             FROM {MEMBERS} GROUP BY 1)
         SELECT a.person_id, r.disp_surname AS surname, r.disp_birth_name AS birth_name,
             r.disp_given AS first_names, r.dob AS birth_date, r.sex,

@@ -35,6 +35,9 @@ _PROBLEM_REASON = {
 # Lists come back joined by the unit separator: DuckDB's conversion of a list column to
 # Python lists took most of the 16 s this query cost at 500,000 persons (5 s as strings).
 # The age on the letter's date is computed here for the same reason (no date objects).
+# A shard's condition (on `p.person_id`) applies to the exposure too: its elements are
+# gathered for its own persons only (gathered for all, a 1/100 shard of 2,000,000
+# persons took 2.9 GB, and DuckDB cannot spill a list aggregate).
 _SEPARATOR = "\x1f"
 _PEOPLE_SQL = """
 SELECT p.person_id, p.sex, p.first_names, p.surname, p.address, p.postcode, p.city,
@@ -43,8 +46,8 @@ SELECT p.person_id, p.sex, p.first_names, p.surname, p.address, p.postcode, p.ci
     coalesce(p.deceased, false), array_to_string(coalesce(p.controllers, []), chr(31)),
     p.email, p.phone, {tier}, array_to_string(coalesce(e.elements, []), chr(31))
 FROM persons p
-LEFT JOIN (SELECT person_id, list_sort(list(DISTINCT element)) AS elements
-           FROM person_exposure GROUP BY 1) e USING (person_id)
+LEFT JOIN (SELECT p.person_id, list_sort(list(DISTINCT element)) AS elements
+           FROM person_exposure p {where} GROUP BY 1) e USING (person_id)
 {risk_join}
 {where}
 ORDER BY p.person_id
