@@ -70,7 +70,9 @@ def run_isolated(cmd: list[str], env: dict[str, str] | None = None) -> Sample:
         raise SystemExit(f"bench: wrapper failed: {proc.stderr.decode()[-2000:]}")
     doc = json.loads(proc.stdout)
     if doc["rc"]:
-        raise SystemExit(f"bench: {' '.join(cmd)} exited {doc['rc']}")
+        # vigie's own last line: a one-line error, never a personal value
+        said = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["(nothing)"]
+        raise SystemExit(f"bench: {' '.join(cmd)} exited {doc['rc']}: {said[0][:300]}")
     return Sample(doc["s"], doc["kb"] / 1024, doc["out"], doc["cpu"])
 
 

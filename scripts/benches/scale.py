@@ -11,6 +11,7 @@ other stage runs on the whole incident.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -42,6 +43,7 @@ class SizeRun:
     registry_rows: int = 0
     letters: int = 0
     link: dict[str, Any] = field(default_factory=dict)  # pairs scored, seconds per part
+    failed: str = ""  # the stage that failed at this size, and its one-line error
 
 
 def run_section(ctx: Context) -> list[str]:
@@ -58,6 +60,9 @@ def run_section(ctx: Context) -> list[str]:
             print(f"bench scale: {stopped}", file=sys.stderr)
             break
         runs.append(measure(ctx.work, persons))
+        if runs[-1].failed:
+            stopped = f"{persons:,} persons stopped: {runs[-1].failed}"
+            break
     return table(runs, stopped)
 
 
@@ -95,8 +100,13 @@ def measure(work: Path, persons: int, *, with_notify: bool = True) -> SizeRun:
         if with_notify:
             _notify(result, ws)
         _stage(result, "report", [*VIGIE, "report", str(ws), "--now", now, "--json"])
-        result.leak_rows, result.registry_rows = _rows(ws)
+    except SystemExit as exc:  # a stage failed: the sizes before it and its stages stand
+        result.failed = str(exc).removeprefix("bench: ")
+        print(f"bench scale: {result.failed}", file=sys.stderr)
     finally:
+        if ws.exists():
+            with contextlib.suppress(Exception):  # a store a failed stage left unreadable
+                result.leak_rows, result.registry_rows = _rows(ws)
         shutil.rmtree(incident, ignore_errors=True)
         shutil.rmtree(ws, ignore_errors=True)
     return result
@@ -214,7 +224,7 @@ def table(runs: list[SizeRun], stopped: str = "") -> list[str]:
 
 def _total(run: SizeRun) -> Sample | None:
     found = [run.stages[s] for s in OPERATOR if s in run.stages]
-    if not found:
+    if not found or run.failed:
         return None
     return Sample(sum(s.seconds for s in found), max(s.peak_mb for s in found), "",
                   sum(s.cpu for s in found))  # fmt: skip
