@@ -121,3 +121,15 @@ def test_a_bad_memory_limit_is_a_one_line_error(
         workspace.connect(),
     ):
         pass
+
+
+def test_a_stages_own_limit_is_checked_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigie.workspace.store import set_memory_limit
+
+    con = duckdb.connect()
+    monkeypatch.setenv("VIGIE_LINK_MEMORY", "6GB")
+    set_memory_limit(con, "VIGIE_LINK_MEMORY", "4GB")
+    assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == "5.5 GiB"
+    monkeypatch.setenv("VIGIE_LINK_MEMORY", "plenty")
+    with pytest.raises(ConfigError, match=r"^VIGIE_LINK_MEMORY: not a memory size: 'plenty'$"):
+        set_memory_limit(con, "VIGIE_LINK_MEMORY", "4GB")

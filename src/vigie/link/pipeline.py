@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from vigie.link import decide, evaluate, model, outputs, records, scope, train
 from vigie.link.quiet import splink_quiet
 from vigie.progress import Progress
 from vigie.workspace import Workspace
+from vigie.workspace.store import set_memory_limit
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
         # DuckDB draws a progress bar on stdout for long queries: it would break --json
         con.execute("SET enable_progress_bar = false")
         # DuckDB spills (encrypted) beyond this, keeping a 2M-record run under 6 GB
-        con.execute(f"SET memory_limit = '{os.environ.get('VIGIE_LINK_MEMORY', '4GB')}'")
+        set_memory_limit(con, "VIGIE_LINK_MEMORY", "4GB")
         sources = records.source_tables(con)
         count = records.build_records(con, sources)
         seconds["records"] = time.monotonic() - started

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from vigie.scan.profile import ColumnProfile, profile_table
 from vigie.scan.sampling import column_totals, data_columns, row_sample
 from vigie.vocabulary import category
 from vigie.workspace import Workspace, transaction
+from vigie.workspace.store import set_memory_limit
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def run_scan(
         # Scan is one transaction: without a limit DuckDB holds its new rows (exposure,
         # spans: tens of millions at 2M persons) in memory until COMMIT; with one it writes
         # them out and spills its sorts (encrypted).
-        _memory_limit(con)
+        set_memory_limit(con, "VIGIE_SCAN_MEMORY", "1GB")
         tables = _tables(con)
         if not tables and not _has_documents(con):
             from vigie.errors import StoreError
@@ -130,16 +130,6 @@ def run_scan(
         started=started,
     )
     return report
-
-
-def _memory_limit(con: duckdb.DuckDBPyConnection) -> None:
-    limit = os.environ.get("VIGIE_SCAN_MEMORY", "1GB")
-    try:
-        con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
-    except duckdb.Error:
-        from vigie.errors import ConfigError
-
-        raise ConfigError(f"VIGIE_SCAN_MEMORY: not a memory size: {limit[:20]!r}") from None
 
 
 def _has_documents(con: duckdb.DuckDBPyConnection) -> bool:

@@ -70,23 +70,28 @@ def open_engine(temp_dir: Path) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         con.close()
         raise StoreError(f"cannot prepare DuckDB for the store: {_first_line(exc)}") from None
-    _set_memory_limit(con)
+    try:
+        set_memory_limit(con)
+    except ConfigError:
+        con.close()
+        raise
     return con
 
 
-def _set_memory_limit(con: duckdb.DuckDBPyConnection) -> None:
-    """DuckDB's memory for a stage: VIGIE_MEMORY, 4 GB by default (scan and link set their
-    own). Without a limit DuckDB takes up to 80 % of the machine and keeps every block it
-    has read: the report's peak grew with the incident (1.3 GB at 500,000 persons, 4.3 GB
-    at 2,000,000). Beyond the limit DuckDB spills, encrypted; what it cannot spill (the
-    letters' list of elements for 2,000,000 persons needs more than 2 GB) ends in a
-    one-line error naming VIGIE_MEMORY (cli.main)."""
-    limit = os.environ.get(MEMORY_ENV, DEFAULT_MEMORY)
+def set_memory_limit(
+    con: duckdb.DuckDBPyConnection, env: str = MEMORY_ENV, default: str = DEFAULT_MEMORY
+) -> None:
+    """DuckDB's memory for a stage, from `env`: VIGIE_MEMORY, 4 GB by default, for every
+    stage (scan and link set their own after it). Without a limit DuckDB takes up to 80 %
+    of the machine and keeps every block it has read: the report's peak grew with the
+    incident (1.3 GB at 500,000 persons, 4.3 GB at 2,000,000). Beyond the limit DuckDB
+    spills, encrypted; what it cannot spill (the letters' list of elements for 2,000,000
+    persons needs more than 2 GB) ends in a one-line error naming VIGIE_MEMORY (cli.main)."""
+    limit = os.environ.get(env, default)
     try:
         con.execute(f"SET memory_limit = '{_quote(limit)}'")
     except duckdb.Error:
-        con.close()
-        raise ConfigError(f"{MEMORY_ENV}: not a memory size: {limit[:20]!r}") from None
+        raise ConfigError(f"{env}: not a memory size: {limit[:20]!r}") from None
 
 
 def attach(
