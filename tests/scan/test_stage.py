@@ -223,6 +223,19 @@ def test_scan_in_worker_processes_stores_the_same_rows(
     assert alone[0] and alone[1]
 
 
+def test_exposure_by_ranges_of_rows_stores_the_same_rows(
+    scanned: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigie.scan import exposure
+
+    run_scan(scanned)
+    whole = _stored(scanned)
+    monkeypatch.setattr(exposure, "EXPOSURE_BATCH_ROWS", 7)  # 15 ranges of each table's 100
+    run_scan(scanned)
+    assert _stored(scanned) == whole  # same rows, same (_row, element) order
+    assert len({r[1] for r in whole[1]}) == 100 and len(whole[1]) > 200
+
+
 @pytest.mark.parametrize(("setting", "expected"), [("3", 3), ("0", 1), ("", None), ("x", None)])
 def test_worker_count_setting(
     monkeypatch: pytest.MonkeyPatch, setting: str, expected: int | None

@@ -13,7 +13,7 @@ back to every row holding that note inside DuckDB.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -25,6 +25,8 @@ from vigie.scan.sampling import present
 from vigie.workspace.store import quote_ident
 
 FREE_TEXT = "text.free"
+# Leak rows per exposure statement (see _insert_exposure).
+EXPOSURE_BATCH_ROWS = 250_000
 
 _DDL = [
     "CREATE OR REPLACE TABLE scan_exposure (table_name VARCHAR, _row BIGINT, element VARCHAR)",
@@ -54,17 +56,24 @@ def record_exposure(
     personal = [p for p in profiles if p.element]
     _scan_free_text(con, [(p.table, p.column) for p in personal if p.element == FREE_TEXT], workers)
     tables = sorted({p.table for p in personal})
-    for table in tables:
-        structured: dict[str, list[str]] = defaultdict(list)
-        per_row = {c: sql for (t, c), sql in by_row.items() if t == table}
-        for p in personal:
-            if p.table == table and p.element not in (None, FREE_TEXT) and p.column not in per_row:
-                structured[str(p.element)].append(p.column)
-        _insert_exposure(con, table, structured, per_row)
-    total = 0
-    for table in tables:
-        total += con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchall()[0][0]
-    return int(total)
+    counts = {t: _row_count(con, t) for t in tables}
+    with Progress("scan: exposure", total=sum(counts.values()), unit="rows") as bar:
+        for table in tables:
+            structured: dict[str, list[str]] = defaultdict(list)
+            per_row = {c: sql for (t, c), sql in by_row.items() if t == table}
+            for p in personal:
+                if (
+                    p.table == table
+                    and p.element not in (None, FREE_TEXT)
+                    and p.column not in per_row
+                ):
+                    structured[str(p.element)].append(p.column)
+            _insert_exposure(con, table, structured, per_row, bar.advance)
+    return sum(counts.values())
+
+
+def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchall()[0][0])
 
 
 def _scan_free_text(
@@ -109,29 +118,45 @@ def _insert_exposure(
     table: str,
     structured: dict[str, list[str]],
     per_row: dict[str, str] | None = None,
+    advance: Callable[[float], None] | None = None,
 ) -> None:
     """Each row's elements once, in (_row, element) order.
 
     Two columns of one element (street + complement) expose it once per row, and so does
-    a note repeating a structured element.
+    a note repeating a structured element. One statement per range of EXPOSURE_BATCH_ROWS
+    row numbers: the DISTINCT and the sort of a whole table (90 M element rows at
+    5,000,000 persons) outgrew scan's memory limit, one range's stay within it at any
+    size, and ranges inserted in order keep the table in (_row, element) order.
     """
     elements = sorted(structured)
-    parts = [
-        f"SELECT _row, ? AS element FROM {quote_ident(table)} "
-        f"WHERE {' OR '.join(present(c) for c in structured[e])}"
-        for e in elements
-    ]
-    parts += [
-        f"SELECT _row, {sql} AS element FROM {quote_ident(table)} WHERE {present(column)}"
-        for column, sql in sorted((per_row or {}).items())
-    ]
-    # Free-text elements of the row, from the spans just stored.
-    parts.append("SELECT _row, element FROM scan_spans WHERE table_name = ? AND exposes")
-    con.execute(
-        f"INSERT INTO scan_exposure SELECT DISTINCT ?, _row, element FROM "
-        f"({' UNION ALL '.join(parts)}) WHERE element IS NOT NULL ORDER BY _row, element",
-        [table, *elements, table],
-    )
+    batches = con.execute(
+        f"SELECT _row // {EXPOSURE_BATCH_ROWS} AS batch, count(*) FROM {quote_ident(table)} "
+        "GROUP BY batch ORDER BY batch"
+    ).fetchall()
+    for batch, count in batches:
+        low = batch * EXPOSURE_BATCH_ROWS
+        rows = f"_row BETWEEN {low} AND {low + EXPOSURE_BATCH_ROWS - 1}"
+        parts = [
+            f"SELECT _row, ? AS element FROM {quote_ident(table)} "
+            f"WHERE {rows} AND ({' OR '.join(present(c) for c in structured[e])})"
+            for e in elements
+        ]
+        parts += [
+            f"SELECT _row, {sql} AS element FROM {quote_ident(table)} "
+            f"WHERE {rows} AND {present(column)}"
+            for column, sql in sorted((per_row or {}).items())
+        ]
+        # Free-text elements of the row, from the spans just stored.
+        parts.append(
+            f"SELECT _row, element FROM scan_spans WHERE table_name = ? AND exposes AND {rows}"
+        )
+        con.execute(
+            f"INSERT INTO scan_exposure SELECT DISTINCT ?, _row, element FROM "
+            f"({' UNION ALL '.join(parts)}) WHERE element IS NOT NULL ORDER BY _row, element",
+            [table, *elements, table],
+        )
+        if advance:
+            advance(count)
 
 
 def _spans_table(found: Sequence[list[SpanRow]]) -> pa.Table:
