@@ -124,10 +124,8 @@ def run_link(ws: Workspace, options: LinkOptions = LinkOptions()) -> dict[str, A
         set_memory_limit(con, LINK_MEMORY_ENV, "4GB")
         sources = records.source_tables(con)
         count = records.build_records(con, sources)
-        memory = os.environ.get(LINK_MEMORY_ENV)  # a setting wins (checked above)
-        if not memory:
-            memory = link_memory(count, _machine_memory())
-            con.execute(f"SET memory_limit = '{memory}'")
+        # a setting wins; without one the limit grows with the records just built
+        memory = set_memory_limit(con, LINK_MEMORY_ENV, link_memory(count, _machine_memory()))
         seconds["records"] = time.monotonic() - started
         bar.label = f"link: training and scoring ({options.engine})"
         bar.advance()

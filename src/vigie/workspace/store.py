@@ -80,18 +80,20 @@ def open_engine(temp_dir: Path) -> duckdb.DuckDBPyConnection:
 
 def set_memory_limit(
     con: duckdb.DuckDBPyConnection, env: str = MEMORY_ENV, default: str = DEFAULT_MEMORY
-) -> None:
+) -> str:
     """DuckDB's memory for a stage, from `env`: VIGIE_MEMORY, 4 GB by default, for every
     stage (scan and link set their own after it). Without a limit DuckDB takes up to 80 %
     of the machine and keeps every block it has read: the report's peak grew with the
     incident (1.3 GB at 500,000 persons, 4.3 GB at 2,000,000). Beyond the limit DuckDB
     spills, encrypted; what it cannot spill (the letters' list of elements for 2,000,000
-    persons needs more than 2 GB) ends in a one-line error naming VIGIE_MEMORY (cli.main)."""
+    persons needs more than 2 GB) ends in a one-line error naming VIGIE_MEMORY (cli.main).
+    Returns the limit set."""
     limit = os.environ.get(env, default)
     try:
         con.execute(f"SET memory_limit = '{_quote(limit)}'")
     except duckdb.Error:
         raise ConfigError(f"{env}: not a memory size: {limit[:20]!r}") from None
+    return limit
 
 
 def attach(
