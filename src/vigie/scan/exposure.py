@@ -56,8 +56,9 @@ def record_exposure(
     personal = [p for p in profiles if p.element]
     _scan_free_text(con, [(p.table, p.column) for p in personal if p.element == FREE_TEXT], workers)
     tables = sorted({p.table for p in personal})
-    counts = {t: _row_count(con, t) for t in tables}
-    with Progress("scan: exposure", total=sum(counts.values()), unit="rows") as bar:
+    batches = {t: _row_batches(con, t) for t in tables}
+    total = sum(count for table in batches.values() for _, count in table)
+    with Progress("scan: exposure", total=total, unit="rows") as bar:
         for table in tables:
             structured: dict[str, list[str]] = defaultdict(list)
             per_row = {c: sql for (t, c), sql in by_row.items() if t == table}
@@ -68,12 +69,17 @@ def record_exposure(
                     and p.column not in per_row
                 ):
                     structured[str(p.element)].append(p.column)
-            _insert_exposure(con, table, structured, per_row, bar.advance)
-    return sum(counts.values())
+            _insert_exposure(con, table, batches[table], structured, per_row, bar.advance)
+    return int(total)
 
 
-def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return int(con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchall()[0][0])
+def _row_batches(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[int, int]]:
+    """(batch, rows) of `table`, batch = _row // EXPOSURE_BATCH_ROWS, in order."""
+    rows = con.execute(
+        f"SELECT _row // {EXPOSURE_BATCH_ROWS} AS batch, count(*) FROM {quote_ident(table)} "
+        "GROUP BY batch ORDER BY batch"
+    ).fetchall()
+    return [(int(b), int(n)) for b, n in rows]
 
 
 def _scan_free_text(
@@ -116,6 +122,7 @@ def _insert_spans(con: duckdb.DuckDBPyConnection, table: str, column: str) -> No
 def _insert_exposure(
     con: duckdb.DuckDBPyConnection,
     table: str,
+    batches: list[tuple[int, int]],
     structured: dict[str, list[str]],
     per_row: dict[str, str] | None = None,
     advance: Callable[[float], None] | None = None,
@@ -123,16 +130,12 @@ def _insert_exposure(
     """Each row's elements once, in (_row, element) order.
 
     Two columns of one element (street + complement) expose it once per row, and so does
-    a note repeating a structured element. One statement per range of EXPOSURE_BATCH_ROWS
-    row numbers: the DISTINCT and the sort of a whole table (90 M element rows at
-    5,000,000 persons) outgrew scan's memory limit, one range's stay within it at any
-    size, and ranges inserted in order keep the table in (_row, element) order.
+    a note repeating a structured element. One statement per batch of EXPOSURE_BATCH_ROWS
+    row numbers (_row_batches): the DISTINCT and the sort of a whole table (90 M element
+    rows at 5,000,000 persons) outgrew scan's memory limit, one batch's stay within it at
+    any size, and batches inserted in order keep the table in (_row, element) order.
     """
     elements = sorted(structured)
-    batches = con.execute(
-        f"SELECT _row // {EXPOSURE_BATCH_ROWS} AS batch, count(*) FROM {quote_ident(table)} "
-        "GROUP BY batch ORDER BY batch"
-    ).fetchall()
     for batch, count in batches:
         low = batch * EXPOSURE_BATCH_ROWS
         rows = f"_row BETWEEN {low} AND {low + EXPOSURE_BATCH_ROWS - 1}"
